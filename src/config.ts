@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+export interface SlackConfig {
+  /** `socket` when SLACK_APP_TOKEN is set, otherwise `http` (Events API on POST /slack/events). */
+  mode: 'socket' | 'http';
+  botToken: string;
+  appToken?: string;
+  signingSecret?: string;
+  /** Web API base URL, e.g. for GovSlack or a local simulator. Must end with a slash. */
+  apiUrl?: string;
+}
+
+export interface Config {
+  port: number;
+  logLevel: LogLevel;
+  /** null when SLACK_BOT_TOKEN is not set: the web chat alone is served. */
+  slack: SlackConfig | null;
+  webChat: boolean;
+}
+
+const APP_SETTINGS = 'https://api.slack.com/apps → your app';
+
+// Each message says what is wrong and where to find the right value.
+const HINTS: Record<string, string> = {
+  PORT: 'PORT must be a whole number from 1 to 65535 (default 3000).',
+  LOG_LEVEL: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (default info).`,
+  SLACK_BOT_TOKEN: `SLACK_BOT_TOKEN must be the Bot User OAuth Token starting with "xoxb-" (${APP_SETTINGS} → OAuth & Permissions).`,
+  SLACK_APP_TOKEN: `SLACK_APP_TOKEN must be an app-level token starting with "xapp-" with the connections:write scope (${APP_SETTINGS} → Basic Information → App-Level Tokens). Leave it unset for HTTP mode.`,
+  SLACK_SIGNING_SECRET: `SLACK_SIGNING_SECRET must be the Signing Secret (${APP_SETTINGS} → Basic Information → App Credentials); it is required in HTTP mode, i.e. when SLACK_APP_TOKEN is not set.`,
+  SLACK_API_URL: 'SLACK_API_URL must be an http(s) URL of the Slack Web API, e.g. https://slack.com/api/ (leave it unset for slack.com).',
+  WEB_CHAT: 'WEB_CHAT must be "on" or "off" (default on).',
+};
+
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = (schema: z.ZodType<string>) => z.preprocess(blankToUndefined, schema.optional());
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(LOG_LEVELS).default('info'),
+  ),
+  SLACK_BOT_TOKEN: optional(z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/)),
+  SLACK_APP_TOKEN: optional(z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/)),
+  SLACK_SIGNING_SECRET: optional(z.string().trim().regex(/^[A-Za-z0-9]{16,}$/)),
+  SLACK_API_URL: optional(z.string().trim().url().regex(/^https?:\/\//)),
+  WEB_CHAT: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(['on', 'off']).default('on'),
+  ),
+});
+
+/**
+ * Parse the environment once, at startup. Throws a ConfigError that lists
+ * every problem at once, so a newcomer fixes their .env in one pass. Secret
+ * values are never echoed back in the messages.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    const names = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    for (const name of names) problems.push(HINTS[name] ?? `${name} is invalid.`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+
+  let slack: SlackConfig | null = null;
+  if (e.SLACK_BOT_TOKEN) {
+    const mode = e.SLACK_APP_TOKEN ? 'socket' : 'http';
+    if (mode === 'http' && !e.SLACK_SIGNING_SECRET) problems.push(HINTS.SLACK_SIGNING_SECRET as string);
+    slack = {
+      mode,
+      botToken: e.SLACK_BOT_TOKEN,
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+      ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` } : {}),
+    };
+  } else if (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      `SLACK_BOT_TOKEN is not set, but other Slack variables are. ${HINTS.SLACK_BOT_TOKEN} Or remove the Slack variables to run the web chat alone.`,
+    );
+  }
+  const webChat = e.WEB_CHAT === 'on';
+  if (!slack && !webChat && problems.length === 0) {
+    problems.push('Nothing to serve: WEB_CHAT is off and SLACK_BOT_TOKEN is not set. Set WEB_CHAT=on or configure Slack.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return { port: e.PORT, logLevel: e.LOG_LEVEL, slack, webChat };
+}
+
+/** The values to redact from every log line. */
+export function configSecrets(config: Config): string[] {
+  const s = config.slack;
+  return s ? [s.botToken, s.appToken, s.signingSecret].filter((v): v is string => typeof v === 'string') : [];
+}

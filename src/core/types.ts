@@ -1,0 +1,81 @@
+/** One sentence of the article, verbatim, numbered 1..N in reading order. */
+export interface Sentence {
+  number: number;
+  paragraph: number;
+  text: string;
+}
+
+export interface Paragraph {
+  number: number;
+  sentences: readonly Sentence[];
+}
+
+export interface Article {
+  title: string;
+  text: string;
+  sentences: readonly Sentence[];
+  paragraphs: readonly Paragraph[];
+}
+
+/** An intent as loaded from `intents/*.yaml`, after validation. */
+export interface Intent {
+  id: string;
+  questions: readonly string[];
+  answer: string;
+  /** Verbatim part of one article sentence; absent for small talk. */
+  source?: string;
+  /** The article sentence that contains `source` (resolved at load time). */
+  sentence?: Sentence;
+  related: readonly string[];
+  keywords: readonly string[];
+  /** Small talk: greeting, thanks, help... never counts as an article answer. */
+  chat: boolean;
+  /** Where the intent starts in its file, for messages that point at it. */
+  location: { file: string; line: number };
+}
+
+export type ReplyKind = 'answer' | 'clarify' | 'no-match' | 'chat' | 'invalid';
+
+export interface SourceRef {
+  sentence: string;
+  number: number;
+  paragraph: number;
+}
+
+export interface Suggestion {
+  intent: string;
+  question: string;
+}
+
+/**
+ * The one channel-agnostic reply value. Channels render it in their own
+ * format; nothing here knows about Slack or the browser.
+ */
+export interface Reply {
+  kind: ReplyKind;
+  /** The question as asked, trimmed; never used as markup by any channel. */
+  question: string;
+  intent: string | null;
+  /** The answer text for `answer` and `chat`, otherwise null. */
+  answer: string | null;
+  source: SourceRef | null;
+  /** 0..1; how sure the matcher is of the best intent. */
+  confidence: number;
+  /** `clarify`: the "did you mean" choices. `no-match`/`invalid`: example questions. */
+  suggestions: readonly Suggestion[];
+  /** `answer`: related questions worth asking next. */
+  related: readonly Suggestion[];
+  /** A plain-text rendering, what the bot would send where no richer format exists. */
+  text: string;
+}
+
+export interface Engine {
+  readonly article: Article;
+  readonly intents: readonly Intent[];
+  /** Answer a free-text question. Same input, same output. */
+  ask(question: string): Reply;
+  /** Answer an intent chosen by id (a "did you mean" or related-question button). */
+  answerIntent(intentId: string): Reply | undefined;
+  /** A few example questions, each answerable from the article. */
+  examples(count?: number): readonly Suggestion[];
+}

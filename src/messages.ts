@@ -1,0 +1,21 @@
+/**
+ * User-facing texts, in one place so every channel says the same thing and a
+ * writer can change the wording without touching code.
+ */
+export const MESSAGES = {
+  empty: 'Ask me a question about the article, for example: "When did the U.S.–Iraq talks begin?"',
+  tooLong:
+    'That message is too long for me to read as a question. Please ask one short question about the article.',
+  notCovered: "The article doesn't say. It covers the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
+  unsure: "I'm not sure which part of the article you mean. Did you mean one of these?",
+  tryAsking: 'You could ask:',
+  internalError: 'Sorry, something went wrong on my side while answering. Please try again in a moment.',
+  sourceLabel: (n: number, total: number): string => `sentence ${n} of ${total}`,
+  about: (title: string, sentences: number): string =>
+    `I answer questions about one news article: "${title}". ` +
+    `Every answer is drawn from the article alone and quotes the sentence it stands on (the article has ${sentences} sentences). ` +
+    "When the article doesn't cover a question, I say so instead of guessing.",
+  help:
+    'Ask me anything about the article on the U.S. plan to turn the anti-ISIS mission in Iraq into a bilateral defense partnership. ' +
+    'I answer with the sentence from the article that supports the answer.',
+} as const;
