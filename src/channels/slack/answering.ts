@@ -1,0 +1,90 @@
+import type { Engine, Reply } from '../../core/types.js';
+import type { Logger } from '../../logger.js';
+import { MESSAGES } from '../../messages.js';
+import type { RecentKeys } from './dedupe.js';
+import { renderNotice, renderReply, type RenderOptions, type SlackMessage } from './blocks.js';
+import { slackToPlain } from './text.js';
+
+/** What every listener is handed: the one core engine, a logger, the dedupe memory. No matching, no file I/O here. */
+export interface SlackDeps {
+  engine: Engine;
+  logger: Logger;
+  recent: RecentKeys;
+}
+
+/**
+ * True the first time a message (channel + ts) is to be answered. An
+ * @-mention in a DM arrives as both `app_mention` and `message`; whichever
+ * listener gets here first answers, the other stays quiet.
+ */
+export function firstAnswer(deps: SlackDeps, channel: string, ts: string): boolean {
+  if (!deps.recent.checkAndAdd([`message:${channel}:${ts}`])) return true;
+  deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', channel, ts });
+  return false;
+}
+
+export type Surface = 'mention' | 'dm' | 'command' | 'button' | 'home';
+
+export interface AnswerOptions {
+  surface: Surface;
+  user?: string;
+  /** Echo the question above the answer, attributed to `user` when `attribute` is set. */
+  echo?: boolean;
+  attribute?: boolean;
+  share?: boolean;
+}
+
+export interface Answered {
+  reply: Reply | null;
+  message: SlackMessage;
+}
+
+function render(deps: SlackDeps, reply: Reply, options: AnswerOptions): SlackMessage {
+  const { engine } = deps;
+  const renderOptions: RenderOptions = {
+    totalSentences: engine.article.sentences.length,
+    ...(options.share ? { share: true } : {}),
+  };
+  if (options.echo) {
+    renderOptions.heading = { question: reply.question, ...(options.attribute && options.user ? { user: options.user } : {}) };
+  }
+  if (reply.kind === 'no-match' || reply.kind === 'invalid') {
+    if (reply.suggestions.length === 0) renderOptions.examples = engine.examples(3);
+  }
+  return renderReply(reply, renderOptions);
+}
+
+/**
+ * Ask the engine, render the reply. Never throws: an engine or rendering
+ * failure is logged and becomes MESSAGES.internalError.
+ */
+export function answer(deps: SlackDeps, produce: (engine: Engine) => Reply | undefined, options: AnswerOptions): Answered {
+  const started = performance.now();
+  try {
+    const reply = produce(deps.engine);
+    if (!reply) return { reply: null, message: renderNotice(MESSAGES.internalError) };
+    const message = render(deps, reply, options);
+    deps.logger.info({
+      event: 'slack_answer',
+      surface: options.surface,
+      kind: reply.kind,
+      intent: reply.intent,
+      confidence: Number(reply.confidence.toFixed(3)),
+      ms: Math.round(performance.now() - started),
+    });
+    return { reply, message };
+  } catch (err) {
+    deps.logger.error({ event: 'slack_answer_failed', surface: options.surface, user: options.user }, err);
+    return { reply: null, message: renderNotice(MESSAGES.internalError) };
+  }
+}
+
+/** A free-text question, Slack markup and all. */
+export function answerText(deps: SlackDeps, slackText: string, options: AnswerOptions): Answered {
+  return answer(deps, (engine) => engine.ask(slackToPlain(slackText)), options);
+}
+
+/** A question chosen by button; falls back to the button's label if the intent is gone. */
+export function answerChoice(deps: SlackDeps, intentId: string, label: string | undefined, options: AnswerOptions): Answered {
+  return answer(deps, (engine) => engine.answerIntent(intentId) ?? (label ? engine.ask(label) : undefined), options);
+}

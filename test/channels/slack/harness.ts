@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { createSlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/channel.js';
+import type { Channel } from '../../../src/channels/channel.js';
+import type { SlackConfig } from '../../../src/config.js';
+import { loadEngine } from '../../../src/core/engine.js';
+import type { Engine } from '../../../src/core/types.js';
+import { createLogger, type Logger } from '../../../src/logger.js';
+import { createHttpServer, listen } from '../../../src/server.js';
+import { SlackSender, SlackSim } from '../../support/slack-sim/index.js';
+
+export const BOT_TOKEN = 'xoxb-0000-test-bot-token';
+export const APP_TOKEN = 'xapp-1-test-app-token';
+export const SIGNING_SECRET = 'simsigningsecret0123456789abcdef';
+
+let engine: Engine | undefined;
+/** The real engine over the project's content, loaded once per test file. */
+export function realEngine(): Engine {
+  engine ??= loadEngine({ root: process.cwd() });
+  return engine;
+}
+
+export interface LogCapture {
+  logger: Logger;
+  readonly lines: string[];
+  records(): Record<string, unknown>[];
+  events(name: string): Record<string, unknown>[];
+}
+
+export function captureLogs(level: 'debug' | 'info' = 'debug'): LogCapture {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger({ level, stream, secrets: [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET] });
+  const records = (): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, lines, records, events: (name) => records().filter((r) => r.event === name) };
+}
+
+export interface Harness {
+  sim: SlackSim;
+  channel: Channel;
+  server: Server;
+  port: number;
+  logs: LogCapture;
+  /** HTTP mode only. */
+  sender: SlackSender;
+  close(): Promise<void>;
+}
+
+/** Fast timeouts so fault tests stay quick on 2 cores. */
+export const TEST_OPTIONS: SlackChannelOptions = {
+  tuning: { webApiTimeoutMs: 800, webApiRetries: 1 },
+  http: { ackTimeoutMs: 2_500 },
+  socket: { clientPingTimeout: 900, serverPingTimeout: 30_000, connectTimeoutMs: 5_000 },
+};
+
+/** The real Slack channel on the real shared server (port 0), talking to a fresh simulator. */
+export async function startHarness(mode: 'http' | 'socket', options: { engine?: Engine; channelOptions?: SlackChannelOptions } = {}): Promise<Harness> {
+  const sim = await SlackSim.start();
+  const logs = captureLogs();
+  const config: SlackConfig = {
+    mode,
+    botToken: BOT_TOKEN,
+    apiUrl: sim.apiUrl,
+    ...(mode === 'socket' ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
+  };
+  const channel = createSlackChannel({ config, engine: options.engine ?? realEngine(), logger: logs.logger, options: options.channelOptions ?? TEST_OPTIONS });
+  const server = createHttpServer({ channels: [channel], logger: logs.logger });
+  const port = await listen(server, 0, '127.0.0.1');
+  await channel.start(server);
+  const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
+  return {
+    sim,
+    channel,
+    server,
+    port,
+    logs,
+    sender,
+    async close() {
+      await channel.stop();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await sim.close();
+    },
+  };
+}
+
+/** Every text a Slack message carries, blocks included, as one string. */
+export function allText(value: unknown): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,231 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BOT_ID, BOT_USER_ID, nextTs, TEAM_ID } from './payloads.js';
+import { SocketModeSim } from './socket-mode.js';
+import { waitFor } from './wait.js';
+
+/**
+ * A Slack stand-in on 127.0.0.1: a recording Web API (`/api/<method>`),
+ * response_url endpoints (`/response/<id>`), and a Socket Mode server
+ * (apps.connections.open hands out `ws://127.0.0.1:<port>/socket/<n>`).
+ * Every call is recorded; faults can be programmed per method.
+ */
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** The bearer token the call was made with (never printed by the sim). */
+  token: string | undefined;
+  at: number;
+}
+
+export interface RecordedResponse {
+  /** The response_url id, `/response/<id>`. */
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export type Fault =
+  /** `{ ok: false, error }`, HTTP 200, as Slack does for platform errors. */
+  | { error: string }
+  /** HTTP 429 with Retry-After (seconds). */
+  | { rateLimited: number }
+  /** Any other HTTP status. */
+  | { status: number }
+  /** Never answer (until the sim closes). */
+  | { hang: true };
+
+interface FaultRule {
+  fault: Fault;
+  remaining: number;
+}
+
+/** Method name used for faults on response_url posts. */
+export const RESPONSE_URL = 'response_url';
+
+function parseWebApiBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // The WebClient JSON-encodes nested values (blocks, view) inside the form.
+    if (/^[[{]/.test(value)) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON after all
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+export class SlackSim {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly socket: SocketModeSim;
+  private readonly faults = new Map<string, FaultRule[]>();
+  private readonly hanging = new Set<ServerResponse>();
+  private responseCounter = 0;
+  private port = 0;
+
+  private constructor(private readonly server: Server) {
+    this.socket = new SocketModeSim(server);
+  }
+
+  static async start(): Promise<SlackSim> {
+    let sim: SlackSim | undefined;
+    const server = createServer((req, res) => {
+      void sim?.handle(req, res).catch(() => {
+        if (!res.headersSent) json(res, 500, { ok: false, error: 'sim_error' });
+      });
+    });
+    sim = new SlackSim(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    sim.port = (server.address() as AddressInfo).port;
+    return sim;
+  }
+
+  /** Web API base URL, as SLACK_API_URL / SlackConfig.apiUrl (ends with a slash). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A fresh response_url served and recorded by the sim. */
+  responseUrl(): string {
+    this.responseCounter += 1;
+    return `http://127.0.0.1:${this.port}/response/${this.responseCounter}`;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves once `method` has been called at least `count` times. */
+  waitForCalls(method: string, count = 1, timeoutMs = 5_000): Promise<RecordedCall[]> {
+    return waitFor(() => {
+      const calls = this.callsTo(method);
+      return calls.length >= count ? calls : undefined;
+    }, timeoutMs, `${count} call(s) to ${method}`);
+  }
+
+  /** Resolves once `count` posts to response_urls have been recorded. */
+  waitForResponses(count = 1, timeoutMs = 5_000): Promise<RecordedResponse[]> {
+    return waitFor(() => (this.responses.length >= count ? [...this.responses] : undefined), timeoutMs, `${count} response_url post(s)`);
+  }
+
+  /** Make the next `times` calls to `method` (or RESPONSE_URL) fail with `fault`. */
+  fault(method: string, fault: Fault, times = Number.POSITIVE_INFINITY): void {
+    const rules = this.faults.get(method) ?? [];
+    rules.push({ fault, remaining: times });
+    this.faults.set(method, rules);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Forget calls, responses, faults and acks; keeps connections. */
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.faults.clear();
+    this.socket.reset();
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    await this.socket.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  private takeFault(method: string): Fault | undefined {
+    const rules = this.faults.get(method);
+    const rule = rules?.find((r) => r.remaining > 0);
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    return rule.fault;
+  }
+
+  /** Answer with the fault; true if one applied. */
+  private applyFault(method: string, res: ServerResponse): boolean {
+    const fault = this.takeFault(method);
+    if (!fault) return false;
+    if ('hang' in fault) {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+    } else if ('error' in fault) {
+      json(res, 200, { ok: false, error: fault.error });
+    } else if ('rateLimited' in fault) {
+      json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.rateLimited) });
+    } else {
+      res.writeHead(fault.status, { 'content-type': 'text/plain' });
+      res.end('simulated failure');
+    }
+    return true;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readAll(req);
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (path.startsWith('/response/')) {
+      this.responses.push({ id: path.slice('/response/'.length), body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, at: Date.now() });
+      if (!this.applyFault(RESPONSE_URL, res)) json(res, 200, { ok: true });
+      return;
+    }
+    if (!path.startsWith('/api/')) {
+      json(res, 404, { ok: false, error: 'unknown_path' });
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const auth = String(req.headers.authorization ?? '');
+    const args = parseWebApiBody(raw, contentType);
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
+    this.calls.push({ method, args, token, at: Date.now() });
+    if (this.applyFault(method, res)) return;
+    json(res, 200, this.result(method, args));
+  }
+
+  private result(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://sim.slack.test/', team: 'Sim', user: 'isis-mission', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
+      case 'apps.connections.open':
+        return { ok: true, url: this.socket.nextUrl(this.port) };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return { ok: true, channel: args.channel, ts, message: { type: 'message', ts, text: args.text, bot_id: BOT_ID, user: BOT_USER_ID } };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'views.publish':
+        return { ok: true, view: { id: 'V0HOME', type: 'home', ...(args.view as object) } };
+      case 'conversations.info':
+        return { ok: true, channel: { id: args.channel, name: 'general', is_member: true } };
+      case 'users.info':
+        return { ok: true, user: { id: args.user, name: 'asker', is_bot: false } };
+      default:
+        return { ok: true };
+    }
+  }
+}
