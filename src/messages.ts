@@ -18,4 +18,18 @@ export const MESSAGES = {
   help:
     'Ask me anything about the article on the U.S. plan to turn the anti-ISIS mission in Iraq into a bilateral defense partnership. ' +
     'I answer with the sentence from the article that supports the answer.',
+  /** Web chat only: replies to frames the page should never send, and page status lines. */
+  web: {
+    binaryFrame: 'I can only read text. Please type your question.',
+    invalidJson: "I couldn't read that message (it was not valid JSON). Please type your question again.",
+    invalidMessage: 'I expected a question. Please type your question about the article.',
+    textNotString: 'The question must be text. Please type your question about the article.',
+    unknownIntent: "I don't know that suggestion. Please type your question instead.",
+    rateLimited: "You're sending messages faster than I can answer. Please wait a moment, then ask again.",
+    connecting: 'Connecting…',
+    connected: 'Connected',
+    offline: 'Not connected; reconnecting… Your question is kept in the box.',
+    relatedLabel: 'Related questions:',
+    welcome: 'Hi! Ask me anything about the article. Every answer quotes the sentence it stands on.',
+  },
 } as const;

@@ -1,0 +1,81 @@
+import type { Reply, ReplyKind, Suggestion } from '../../core/types.js';
+import { MESSAGES } from '../../messages.js';
+
+/** Why a frame got an error reply instead of an answer. */
+export type WebErrorCode =
+  | 'binary-frame'
+  | 'invalid-json'
+  | 'invalid-message'
+  | 'text-not-string'
+  | 'unknown-intent'
+  | 'rate-limited'
+  | 'internal';
+
+export interface WebSource {
+  sentence: string;
+  number: number;
+  paragraph: number;
+  /** "sentence N of 15" */
+  label: string;
+}
+
+export interface WebChip {
+  /** Sent back as `{ type: 'intent', intent }` when the chip is clicked. */
+  intent: string;
+  question: string;
+}
+
+/**
+ * What the page receives for every reply, one JSON frame each. Plain data:
+ * the page renders every string with textContent, never as markup.
+ */
+export interface WebMessage {
+  type: 'message';
+  kind: ReplyKind | 'error';
+  /** The main text of the reply. */
+  text: string;
+  source: WebSource | null;
+  /** A line shown above the chips, or null when `text` already introduces them. */
+  chipsLabel: string | null;
+  chips: WebChip[];
+  /** Only for `kind: 'error'`. */
+  code?: WebErrorCode;
+}
+
+const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] =>
+  suggestions.map(({ intent, question }) => ({ intent, question }));
+
+function leadText(reply: Reply): string {
+  if (reply.answer !== null) return reply.answer;
+  if (reply.kind === 'clarify') return MESSAGES.unsure;
+  if (reply.kind === 'no-match') return MESSAGES.notCovered;
+  // `invalid`: the plain text is the reason, then the suggestions as a list, which the page shows as chips.
+  return reply.suggestions.length > 0 ? (reply.text.split('\n')[0] ?? reply.text) : reply.text;
+}
+
+function chipsFor(reply: Reply): { chipsLabel: string | null; chips: WebChip[] } {
+  const related = chipsOf(reply.related);
+  if (related.length > 0) return { chipsLabel: MESSAGES.web.relatedLabel, chips: related };
+  const chips = chipsOf(reply.suggestions);
+  // A clarify text already asks "Did you mean one of these?".
+  if (reply.kind === 'clarify' || chips.length === 0) return { chipsLabel: null, chips };
+  return { chipsLabel: MESSAGES.tryAsking, chips };
+}
+
+/** Turn an engine reply into the frame the page gets. Pure. */
+export function renderReply(reply: Reply, totalSentences: number): WebMessage {
+  const source: WebSource | null = reply.source
+    ? {
+        sentence: reply.source.sentence,
+        number: reply.source.number,
+        paragraph: reply.source.paragraph,
+        label: MESSAGES.sourceLabel(reply.source.number, totalSentences),
+      }
+    : null;
+  return { type: 'message', kind: reply.kind, text: leadText(reply), source, ...chipsFor(reply) };
+}
+
+/** An error reply for a frame that could not be answered; the connection stays open. */
+export function renderError(code: WebErrorCode, text: string): WebMessage {
+  return { type: 'message', kind: 'error', code, text, source: null, chipsLabel: null, chips: [] };
+}
