@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../../core/types.js';
+import type { Logger } from '../../logger.js';
+import { MESSAGES } from '../../messages.js';
+import type { Channel } from '../channel.js';
+import type { WebSocketLimits } from './adapter.js';
+import { createWebController } from './controller.js';
+import { asset, createStaticSite, readAssets } from './static.js';
+
+export interface WebChannelOptions {
+  engine: Engine;
+  logger: Logger;
+  /** Project root; public files live in `<root>/src/channels/web/public`. Found from this file by default. */
+  root?: string;
+  limits?: Partial<WebSocketLimits>;
+}
+
+/** The project root: the nearest folder up from here with a package.json (works from src/ and dist/). */
+export function findProjectRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No package.json above ${from}`);
+  }
+}
+
+/** What GET /api/article returns: the article to show beside the chat, plus the page's fixed texts. */
+export function articlePayload(engine: Engine): unknown {
+  const { article } = engine;
+  return {
+    title: article.title,
+    total: article.sentences.length,
+    paragraphs: article.paragraphs.map((p) => ({
+      number: p.number,
+      sentences: p.sentences.map((s) => ({ number: s.number, text: s.text })),
+    })),
+    examples: engine.examples(4),
+    messages: {
+      welcome: MESSAGES.web.welcome,
+      tryAsking: MESSAGES.tryAsking,
+      tooLong: MESSAGES.tooLong,
+      connecting: MESSAGES.web.connecting,
+      connected: MESSAGES.web.connected,
+      offline: MESSAGES.web.offline,
+    },
+  };
+}
+
+export interface WebChannel extends Channel {
+  /** Open sockets and distinct client addresses right now. */
+  stats(): { connections: number; addresses: number };
+}
+
+/**
+ * Web chat: the page and its assets over HTTP, the Botkit controller over a
+ * websocket on the shared server.
+ */
+export function createWebChannel(options: WebChannelOptions): WebChannel {
+  const { engine, logger } = options;
+  const root = options.root ?? findProjectRoot();
+  const assets = readAssets(join(root, 'src', 'channels', 'web', 'public'));
+  assets.set('/api/article', asset(JSON.stringify(articlePayload(engine)), 'application/json; charset=utf-8'));
+  const serve = createStaticSite(assets);
+  const { controller, adapter } = createWebController({
+    engine,
+    logger,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  let stopped: Promise<void> | undefined;
+
+  return {
+    name: 'web',
+    handleRequest: serve,
+    async start(server: Server) {
+      adapter.attach(server);
+      logger.info({ event: 'web_chat_ready', path: adapter.path });
+    },
+    stats: () => ({ connections: adapter.connectionCount, addresses: adapter.addressCount }),
+    stop() {
+      stopped ??= adapter.close().then(() => controller.shutdown());
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { isSameOrigin } from '../../../src/channels/web/adapter.js';
+import { openClient, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
+
+let chat: RunningWebChat;
+
+afterEach(async () => {
+  await chat?.close();
+});
+
+describe('web chat socket: a question gets its answer', () => {
+  beforeEach(async () => {
+    chat = await startWebChat();
+  });
+
+  it('answers a question with the source sentence and related chips', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: 'When did the talks begin?' });
+    const reply = await client.next();
+    expect(reply).toMatchObject({
+      type: 'message',
+      kind: 'answer',
+      text: 'In April.',
+      source: { number: 1, paragraph: 1, label: 'sentence 1 of 3' },
+      chipsLabel: 'Related questions:',
+      chips: [{ intent: 'raid', question: 'How many were killed in the raid?' }],
+    });
+    expect(reply).not.toHaveProperty('user');
+  });
+
+  it('answers a chip by intent id, and says so when the id is unknown', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'intent', intent: 'raid' });
+    expect(await client.next()).toMatchObject({ kind: 'answer', text: 'Four ISIS operatives.' });
+    client.send({ type: 'intent', intent: 'no-such-intent' });
+    expect(await client.next()).toMatchObject({ kind: 'error', code: 'unknown-intent' });
+  });
+
+  it('keeps replies in the order the questions were sent', async () => {
+    const client = await openClient(chat.port);
+    for (const text of ['talks?', 'raid?', 'weather?', 'talks again?']) client.send({ type: 'message', text });
+    const kinds = [await client.next(), await client.next(), await client.next(), await client.next()].map((m) => m.text);
+    expect(kinds).toEqual(['In April.', 'Four ISIS operatives.', expect.stringContaining("doesn't say"), 'In April.']);
+  });
+});
+
+describe('web chat socket: the server decides who a client is', () => {
+  beforeEach(async () => {
+    chat = await startWebChat();
+  });
+
+  it('ignores a claimed user id, so one client never receives another client’s replies', async () => {
+    const alice = await openClient(chat.port);
+    const mallory = await openClient(chat.port);
+    // With the stock adapter, the last client to claim "alice" would get every reply meant for her.
+    alice.send({ type: 'message', user: 'alice', text: 'talks?' });
+    expect(await alice.next()).toMatchObject({ text: 'In April.' });
+    mallory.send({ type: 'message', user: 'alice', channel: 'websocket', text: 'weather?' });
+    expect(await mallory.next()).toMatchObject({ kind: 'no-match' });
+
+    alice.send({ type: 'message', user: 'alice', text: 'raid?' });
+    expect(await alice.next()).toMatchObject({ text: 'Four ISIS operatives.' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mallory.received).toHaveLength(1);
+    expect(alice.received).toHaveLength(2);
+
+    const replies = chat.records().filter((r) => r.event === 'web_reply');
+    expect(new Set(replies.map((r) => r.conn)).size).toBe(2);
+    expect(replies.map((r) => r.conn)).not.toContain('alice');
+  });
+});
+
+describe('web chat socket: the upgrade is refused unless it comes from our own page', () => {
+  beforeEach(async () => {
+    chat = await startWebChat();
+  });
+
+  it('accepts the same origin and refuses a foreign, a null and a missing Origin with 403', async () => {
+    expect(await upgradeStatus(chat.port, { origin: `http://127.0.0.1:${chat.port}` })).toBe(101);
+    expect(await upgradeStatus(chat.port, { origin: 'https://evil.example' })).toBe(403);
+    expect(await upgradeStatus(chat.port, { origin: `http://127.0.0.1:${chat.port + 1}` })).toBe(403);
+    expect(await upgradeStatus(chat.port, { origin: 'null' })).toBe(403);
+    expect(await upgradeStatus(chat.port, {})).toBe(403);
+    expect(chat.records().some((r) => r.event === 'web_upgrade_refused' && r.origin === 'https://evil.example')).toBe(true);
+  });
+
+  it('answers 404 to an upgrade on any other path', async () => {
+    expect(await upgradeStatus(chat.port, { origin: `http://127.0.0.1:${chat.port}` }, '/elsewhere')).toBe(404);
+  });
+});
+
+describe('same-origin check', () => {
+  it.each([
+    ['http://localhost:3000', 'localhost:3000', true],
+    ['https://chat.example.org', 'chat.example.org', true],
+    ['http://localhost', 'localhost:80', true],
+    ['HTTP://LOCALHOST:3000', 'localhost:3000', true],
+    ['http://localhost:3000', 'localhost:3001', false],
+    ['http://evil.example', 'localhost:3000', false],
+    ['http://localhost:3000', 'evil.example@localhost:3000', false],
+    ['null', 'localhost:3000', false],
+    ['file://', 'localhost:3000', false],
+    [undefined, 'localhost:3000', false],
+    ['http://localhost:3000', undefined, false],
+  ])('origin %s with host %s → %s', (origin, host, expected) => {
+    expect(isSameOrigin(origin, host)).toBe(expected);
+  });
+});
+
+describe('web chat socket: bad frames get a clear error and the connection lives on', () => {
+  beforeEach(async () => {
+    chat = await startWebChat();
+  });
+
+  it('rejects non-string text, invalid JSON, binary frames and unknown shapes, then still answers', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: 42 });
+    expect(await client.next()).toMatchObject({ kind: 'error', code: 'text-not-string', text: expect.stringMatching(/must be text/) });
+    client.send({ type: 'message', text: { nested: 'object' } });
+    expect(await client.next()).toMatchObject({ code: 'text-not-string' });
+    client.send('{"type": "message", "text": ');
+    expect(await client.next()).toMatchObject({ kind: 'error', code: 'invalid-json' });
+    client.send(Buffer.from([0, 1, 2, 255]));
+    expect(await client.next()).toMatchObject({ kind: 'error', code: 'binary-frame' });
+    client.send('[1,2,3]');
+    expect(await client.next()).toMatchObject({ code: 'invalid-message' });
+    client.send({ type: 'hello', user: 'x' });
+    expect(await client.next()).toMatchObject({ code: 'invalid-message' });
+    client.send({ type: 'message', text: 'talks?' });
+    expect(await client.next()).toMatchObject({ kind: 'answer' });
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes the socket with 1009 on a frame over 16 KB, and keeps serving others', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: 'x'.repeat(17 * 1024) });
+    expect(await client.closed).toBe(1009);
+    const other = await openClient(chat.port);
+    other.send({ type: 'message', text: 'talks?' });
+    expect(await other.next()).toMatchObject({ kind: 'answer' });
+  });
+
+  it('passes a long question under the frame limit to the engine', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: `${'very '.repeat(3000)}long` });
+    expect(await client.next()).toMatchObject({ kind: 'no-match' });
+  });
+
+  it('answers with an apology when the engine throws, and keeps answering', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: 'explode' });
+    expect(await client.next()).toMatchObject({ kind: 'error', code: 'internal', text: expect.stringMatching(/went wrong/) });
+    client.send({ type: 'message', text: 'talks?' });
+    expect(await client.next()).toMatchObject({ kind: 'answer' });
+    expect(chat.records().some((r) => r.event === 'web_handler_failed' && r.level === 'error')).toBe(true);
+  });
+});
+
+describe('web chat socket: limits', () => {
+  it('rate-limits a flood of frames with a clear reply, then recovers', async () => {
+    chat = await startWebChat({ limits: { burst: 5, perSecond: 10 } });
+    const client = await openClient(chat.port);
+    for (let i = 0; i < 8; i++) client.send({ type: 'message', text: 'talks?' });
+    const replies = await Promise.all(Array.from({ length: 8 }, () => client.next()));
+    expect(replies.filter((r) => r.kind === 'answer')).toHaveLength(5);
+    expect(replies.filter((r) => r.code === 'rate-limited')[0]?.text).toMatch(/faster than I can answer/);
+    await new Promise((r) => setTimeout(r, 250));
+    client.send({ type: 'message', text: 'talks?' });
+    expect(await client.next()).toMatchObject({ kind: 'answer' });
+  });
+
+  it('refuses connections over the per-address and total limits', async () => {
+    chat = await startWebChat({ limits: { maxConnectionsPerAddress: 2, maxConnections: 3 } });
+    const origin = { origin: `http://127.0.0.1:${chat.port}` };
+    const first = await openClient(chat.port);
+    await openClient(chat.port);
+    expect(await upgradeStatus(chat.port, origin)).toBe(429);
+    first.socket.close();
+    await first.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await upgradeStatus(chat.port, origin)).toBe(101);
+  });
+
+  it('frees everything when 1,000 connections open and drop', async () => {
+    chat = await startWebChat();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const churn = async (count: number): Promise<void> => {
+      for (let done = 0; done < count; done += 40) {
+        const clients = await Promise.all(Array.from({ length: 40 }, () => openClient(chat.port)));
+        clients.forEach((c, i) => (i % 2 === 0 ? c.send({ type: 'message', text: 'talks?' }) : undefined));
+        await Promise.all(clients.map((c, i) => (i % 2 === 0 ? c.next() : undefined)));
+        clients.forEach((c, i) => (i % 3 === 0 ? c.socket.terminate() : c.socket.close()));
+        await Promise.all(clients.map((c) => c.closed));
+      }
+    };
+    await churn(200); // warm up
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await churn(1_000);
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(chat.channel.stats()).toEqual({ connections: 0, addresses: 0 });
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    const health = await fetch(`${chat.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});
