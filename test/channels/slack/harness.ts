@@ -20,6 +20,19 @@ export function realEngine(): Engine {
   return engine;
 }
 
+/**
+ * A question the real engine answers with `kind` (e.g. 'clarify'), found by
+ * asking, so tests do not break when the content is retuned.
+ */
+export function questionOfKind(kind: 'clarify' | 'no-match'): string {
+  const e = realEngine();
+  const words = e.article.text.split(/[^A-Za-z.’']+/).filter((w) => w.length > 2);
+  const candidates = ['transition', 'U.S.', 'the U.S. and Iraq', 'coalition', 'partnership', 'Iraq', 'mission', 'What is the weather in Paris?', ...words];
+  const found = candidates.find((q) => e.ask(q).kind === kind);
+  if (!found) throw new Error(`no question gets a ${kind} reply from the engine`);
+  return found;
+}
+
 export interface LogCapture {
   logger: Logger;
   readonly lines: string[];
@@ -92,4 +105,49 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
 /** Every text a Slack message carries, blocks included, as one string. */
 export function allText(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** How a test hands Slack traffic to the app, the same way in both modes. */
+export interface Transport {
+  /** Deliver an Events API envelope; resolves once the app acked it. */
+  event(envelope: Record<string, unknown>, options?: { retry?: number }): Promise<void>;
+  /** Run a slash command; resolves with the ack's payload (the immediate response). */
+  command(fields: Record<string, string>): Promise<Record<string, unknown>>;
+  /** Click a button; resolves once acked. */
+  action(payload: Record<string, unknown>): Promise<void>;
+}
+
+export function transportFor(mode: 'http' | 'socket', h: Harness): Transport {
+  if (mode === 'http') {
+    const ok = async (p: Promise<{ status: number; text: string }>): Promise<string> => {
+      const res = await p;
+      if (res.status !== 200) throw new Error(`Slack request answered ${res.status}: ${res.text}`);
+      return res.text;
+    };
+    return {
+      async event(envelope, options = {}) {
+        await ok(h.sender.event(envelope, options.retry ? { retryNum: options.retry, retryReason: 'http_timeout' } : {}));
+      },
+      async command(fields) {
+        const text = await ok(h.sender.command(fields));
+        return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      },
+      async action(payload) {
+        await ok(h.sender.action(payload));
+      },
+    };
+  }
+  const socket = h.sim.socket;
+  return {
+    async event(envelope, options = {}) {
+      await socket.waitForAck(socket.send('events_api', envelope, options.retry ? { retryAttempt: options.retry, retryReason: 'timeout' } : {}));
+    },
+    async command(fields) {
+      const ack = await socket.waitForAck(socket.send('slash_commands', fields));
+      return ack.payload ?? {};
+    },
+    async action(payload) {
+      await socket.waitForAck(socket.send('interactive', payload));
+    },
+  };
 }
