@@ -123,6 +123,17 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     expect(dialogs).toEqual([]);
   });
 
+  it('answers an empty question with a hint, and keeps an over-long one in the box', async () => {
+    const empty = await ask(page, '   ');
+    expect(await empty.locator('.msg-text').textContent()).toMatch(/^Ask me a question about the article/);
+    const huge = 'why '.repeat(5_000);
+    const refused = await ask(page, huge);
+    expect(await refused.locator('.msg-text').textContent()).toMatch(/too long/);
+    expect(await page.locator('#question').inputValue()).toBe(huge);
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('online');
+    await page.locator('#question').fill('');
+  });
+
   it('keeps a sensible keyboard order: question box, then Send', async () => {
     await page.locator('#question').focus();
     await page.keyboard.press('Tab');
@@ -132,6 +143,25 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
   it('looks right at desktop width (screenshot artifact), with no console or CSP errors', async () => {
     await page.screenshot({ path: `${ARTIFACTS}/web-chat.png` });
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps the question in the box when the connection is down', async () => {
+    const other = await startWebChat({ engine: loadEngine({ root: findProjectRoot() }) });
+    const offline = await browser.newPage();
+    try {
+      await offline.goto(other.url);
+      await offline.locator('#status[data-state="online"]').waitFor();
+      await other.channel.stop();
+      await offline.locator('#status[data-state="offline"]').waitFor();
+      await offline.locator('#question').fill('When did the talks begin?');
+      await offline.locator('#question').press('Enter');
+      expect(await offline.locator('#question').inputValue()).toBe('When did the talks begin?');
+      expect(await offline.locator('.msg-user').count()).toBe(0);
+      expect(await offline.locator('#status').textContent()).toMatch(/kept in the box/);
+    } finally {
+      await offline.close();
+      await other.close();
+    }
   });
 
   it('at phone width the article hides behind a toggle and opens at a cited sentence', async () => {

@@ -3,6 +3,9 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isSameOrigin } from '../../../src/channels/web/adapter.js';
+import { findProjectRoot } from '../../../src/channels/web/channel.js';
+import { loadEngine } from '../../../src/core/engine.js';
+import { MESSAGES } from '../../../src/messages.js';
 import { openClient, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
 
 let chat: RunningWebChat;
@@ -44,6 +47,24 @@ describe('web chat socket: a question gets its answer', () => {
     for (const text of ['talks?', 'raid?', 'weather?', 'talks again?']) client.send({ type: 'message', text });
     const kinds = [await client.next(), await client.next(), await client.next(), await client.next()].map((m) => m.text);
     expect(kinds).toEqual(['In April.', 'Four ISIS operatives.', expect.stringContaining("doesn't say"), 'In April.']);
+  });
+});
+
+describe('web chat socket: with the real engine, empty and long questions get a clear answer', () => {
+  beforeEach(async () => {
+    chat = await startWebChat({ engine: loadEngine({ root: findProjectRoot() }) });
+  });
+
+  it('hints at what to ask for an empty question, and refuses an over-long one politely', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: '  ' });
+    expect(await client.next()).toMatchObject({ kind: 'invalid', text: MESSAGES.empty, chipsLabel: MESSAGES.tryAsking });
+    client.send({ type: 'message', text: 'why '.repeat(3_000) });
+    const tooLong = await client.next();
+    expect(tooLong).toMatchObject({ kind: 'invalid', text: MESSAGES.tooLong });
+    expect(tooLong.chips.length).toBeGreaterThan(0);
+    client.send({ type: 'message', text: 'When did the talks between the US and Iraq begin?' });
+    expect(await client.next()).toMatchObject({ kind: 'answer', source: { number: 3, label: 'sentence 3 of 15' } });
   });
 });
 
