@@ -8,8 +8,10 @@ const { eventCallback, mention } = payloads;
 
 describe('Slack in Socket Mode: the connection', () => {
   let h: Harness;
+  let opens: { token: string | undefined }[] = [];
   beforeAll(async () => {
     h = await startHarness('socket');
+    opens = h.sim.callsTo('apps.connections.open');
   });
   afterAll(() => h.close());
   beforeEach(() => h.sim.reset());
@@ -27,6 +29,8 @@ describe('Slack in Socket Mode: the connection', () => {
     expect(res.status).toBe(404);
     await answered('When did the talks begin?');
     expect(h.sim.callsTo('chat.postMessage')[0]?.token).toBe(BOT_TOKEN);
+    expect(opens.length).toBeGreaterThanOrEqual(1);
+    expect(opens.every((c) => c.token === APP_TOKEN)).toBe(true);
   });
 
   it('acks every envelope, events before any reply is posted', async () => {
@@ -58,9 +62,12 @@ describe('Slack in Socket Mode: the connection', () => {
     await answered('When did the talks begin?');
   });
 
-  it('apps.connections.open was always called with the app token, never the bot token', () => {
-    const opens = h.sim.calls.filter((c) => c.method === 'apps.connections.open');
-    for (const call of opens) expect(call.token).toBe(APP_TOKEN);
+  it('never logs a token, even at debug level where Bolt dumps payloads', () => {
+    const all = h.logs.lines.join('\n');
+    expect(h.logs.records().some((r) => r.level === 'debug')).toBe(true);
+    expect(all).not.toContain(BOT_TOKEN);
+    expect(all).not.toContain(APP_TOKEN);
+    expect(all).not.toContain('legacy-verification-token');
   });
 });
 
