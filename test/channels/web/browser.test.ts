@@ -2,8 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProjectRoot } from '../../../src/channels/web/channel.js';
-import { loadEngine } from '../../../src/core/engine.js';
-import { startWebChat, type RunningWebChat } from './helpers.js';
+import { realEngine, startWebChat, type RunningWebChat } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-results';
@@ -42,8 +41,7 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     if (!haveChromium) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this).`);
     }
-    const root = findProjectRoot();
-    chat = await startWebChat({ engine: loadEngine({ root }), root });
+    chat = await startWebChat({ engine: realEngine(), root: findProjectRoot() });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -146,7 +144,7 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
   });
 
   it('keeps the question in the box when the connection is down', async () => {
-    const other = await startWebChat({ engine: loadEngine({ root: findProjectRoot() }) });
+    const other = await startWebChat({ engine: realEngine() });
     const offline = await browser.newPage();
     try {
       await offline.goto(other.url);

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import type { Channel } from '../../../src/channels/channel.js';
-import { createWebChannel, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
+import { createWebChannel, findProjectRoot, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
 import type { WebMessage } from '../../../src/channels/web/render.js';
+import { loadEngine } from '../../../src/core/engine.js';
 import type { Article, Engine, Intent, Reply, Sentence, Suggestion } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
 import { createHttpServer, listen } from '../../../src/server.js';
@@ -98,6 +99,13 @@ export function fixtureEngine(): Engine {
     },
     examples: (n = 3) => EXAMPLES.slice(0, n),
   };
+}
+
+let loaded: Engine | undefined;
+/** The real engine over the project's content, loaded once per test file. */
+export function realEngine(): Engine {
+  loaded ??= loadEngine({ root: findProjectRoot() });
+  return loaded;
 }
 
 export interface RunningWebChat {

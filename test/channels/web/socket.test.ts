@@ -3,10 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isSameOrigin } from '../../../src/channels/web/adapter.js';
-import { findProjectRoot } from '../../../src/channels/web/channel.js';
-import { loadEngine } from '../../../src/core/engine.js';
 import { MESSAGES } from '../../../src/messages.js';
-import { openClient, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
+import { openClient, realEngine, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
 
 let chat: RunningWebChat;
 
@@ -52,7 +50,7 @@ describe('web chat socket: a question gets its answer', () => {
 
 describe('web chat socket: with the real engine, empty and long questions get a clear answer', () => {
   beforeEach(async () => {
-    chat = await startWebChat({ engine: loadEngine({ root: findProjectRoot() }) });
+    chat = await startWebChat({ engine: realEngine() });
   });
 
   it('hints at what to ask for an empty question, and refuses an over-long one politely', async () => {
@@ -65,6 +63,27 @@ describe('web chat socket: with the real engine, empty and long questions get a 
     expect(tooLong.chips.length).toBeGreaterThan(0);
     client.send({ type: 'message', text: 'When did the talks between the US and Iraq begin?' });
     expect(await client.next()).toMatchObject({ kind: 'answer', source: { number: 3, label: 'sentence 3 of 15' } });
+  });
+});
+
+describe('web chat socket: with the real engine, "did you mean" chips ask by intent', () => {
+  it('offers choices for a vague question; a chosen intent gets its answer', async () => {
+    const engine = realEngine();
+    chat = await startWebChat({ engine });
+    // Found by asking, so the test survives retuning of the content.
+    const vague = ['partnership', 'the U.S. and Iraq', 'coalition', 'Iraq'].find((q) => engine.ask(q).kind === 'clarify');
+    expect(vague, 'a question the engine answers with "did you mean"').toBeDefined();
+    const client = await openClient(chat.port);
+    client.send({ type: 'message', text: vague });
+    const clarify = await client.next();
+    expect(clarify).toMatchObject({ kind: 'clarify', text: MESSAGES.unsure, chipsLabel: null, source: null });
+    expect(clarify.chips.length).toBeGreaterThanOrEqual(2);
+    const chosen = clarify.chips[1]!;
+    client.send({ type: 'intent', intent: chosen.intent });
+    const answer = await client.next();
+    expect(answer.kind).toBe('answer');
+    expect(answer.source?.label).toMatch(/^sentence \d+ of 15$/);
+    expect(chat.records().filter((r) => r.event === 'web_reply').at(-1)).toMatchObject({ intent: chosen.intent });
   });
 });
 
