@@ -148,9 +148,8 @@ export interface TestClient {
 }
 
 /** A ws client that defaults to the page's own origin. */
-export async function openClient(port: number, options: { origin?: string | null; path?: string } = {}): Promise<TestClient> {
-  const origin = options.origin === undefined ? `http://127.0.0.1:${port}` : options.origin;
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, origin === null ? {} : { origin });
+export async function openClient(port: number, options: { autoPong?: boolean } = {}): Promise<TestClient> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: `http://127.0.0.1:${port}`, autoPong: options.autoPong ?? true });
   const received: WebMessage[] = [];
   const waiters: ((m: WebMessage) => void)[] = [];
   let taken = 0;

@@ -212,8 +212,8 @@ describe('web chat socket: limits', () => {
     expect(await client.next()).toMatchObject({ kind: 'answer' });
   });
 
-  it('refuses connections over the per-address and total limits', async () => {
-    chat = await startWebChat({ limits: { maxConnectionsPerAddress: 2, maxConnections: 3 } });
+  it('refuses connections over the per-address limit with 429, and takes them again once one closes', async () => {
+    chat = await startWebChat({ limits: { maxConnectionsPerAddress: 2 } });
     const origin = { origin: `http://127.0.0.1:${chat.port}` };
     const first = await openClient(chat.port);
     await openClient(chat.port);
@@ -222,6 +222,21 @@ describe('web chat socket: limits', () => {
     await first.closed;
     await new Promise((r) => setTimeout(r, 50));
     expect(await upgradeStatus(chat.port, origin)).toBe(101);
+  });
+
+  it('refuses connections over the total limit with 503', async () => {
+    chat = await startWebChat({ limits: { maxConnections: 2 } });
+    await Promise.all([openClient(chat.port), openClient(chat.port)]);
+    expect(await upgradeStatus(chat.port, { origin: `http://127.0.0.1:${chat.port}` })).toBe(503);
+  });
+
+  it('drops a client that stops answering pings, and keeps one that answers', async () => {
+    chat = await startWebChat({ limits: { heartbeatMs: 100 } });
+    const silent = await openClient(chat.port, { autoPong: false });
+    const healthy = await openClient(chat.port);
+    expect(await silent.closed).toBe(1006);
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+    await expect.poll(() => chat.channel.stats().connections).toBe(1);
   });
 
   it('frees everything when 1,000 connections open and drop', async () => {
@@ -238,14 +253,13 @@ describe('web chat socket: limits', () => {
       }
     };
     await churn(200); // warm up
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => chat.channel.stats().connections).toBe(0);
     gc();
     const before = process.memoryUsage().heapUsed;
     await churn(1_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(() => chat.channel.stats()).toEqual({ connections: 0, addresses: 0 });
     gc();
     const grown = process.memoryUsage().heapUsed - before;
-    expect(chat.channel.stats()).toEqual({ connections: 0, addresses: 0 });
     expect(grown).toBeLessThan(8 * 1024 * 1024);
     const health = await fetch(`${chat.url}/healthz`);
     expect(health.status).toBe(200);
