@@ -41,7 +41,8 @@
   }
 
   function connect() {
-    setStatus(texts.connecting, 'connecting');
+    // While reconnecting, the status keeps saying "not connected" until the socket opens.
+    if (status.dataset.state !== 'offline') setStatus(texts.connecting, 'connecting');
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`);
     socket = ws;
     ws.addEventListener('open', () => {
