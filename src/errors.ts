@@ -30,7 +30,7 @@ export class ConfigError extends AppError {
   }
 }
 
-/** A content problem located in a file, e.g. `intents/intents.yaml:12:5 [raid-in-syria] source: ...`. */
+/** A content problem located in a file, e.g. `intents/intents.yaml:12:5: [raid-in-syria] source: ...`. */
 export interface ContentProblem {
   file: string;
   line?: number;
@@ -44,7 +44,7 @@ export function formatContentProblem(p: ContentProblem): string {
   const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(':');
   const who = p.intent ? ` [${p.intent}]` : '';
   const field = p.field ? ` ${p.field}:` : '';
-  return `${where}${who}${field} ${p.message}`;
+  return `${where}:${who}${field} ${p.message}`;
 }
 
 /** Intents or knowledge failed validation; the app refuses to start with these. */

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ContentError, type ContentProblem } from '../errors.js';
+import type { Thresholds } from './decide.js';
+import { loadIntents, loadAliases } from './intents.js';
+import { loadArticle } from './knowledge.js';
+import { Normalizer, type AliasTable } from './normalize.js';
+import type { Article, Intent } from './types.js';
+
+export interface ContentPaths {
+  knowledgeDir: string;
+  intentsFile: string;
+  aliasesFile: string;
+  thresholdsFile: string;
+}
+
+export function defaultPaths(root: string): ContentPaths {
+  return {
+    knowledgeDir: join(root, 'knowledge'),
+    intentsFile: join(root, 'intents', 'intents.yaml'),
+    aliasesFile: join(root, 'intents', 'aliases.yaml'),
+    thresholdsFile: join(root, 'intents', 'thresholds.yaml'),
+  };
+}
+
+export interface Content {
+  article: Article;
+  aliases: AliasTable;
+  normalizer: Normalizer;
+  intents: Intent[];
+  thresholds: Thresholds;
+  errors: ContentProblem[];
+  warnings: ContentProblem[];
+}
+
+const unit = z.number().min(0).max(1);
+const ThresholdsSchema = z
+  .object({ answer: unit, margin: unit, clarify: unit, suggestions: z.number().int().min(1).max(5) })
+  .strict()
+  .refine((t) => t.clarify <= t.answer, { message: 'clarify must not be above answer', path: ['clarify'] });
+
+export function loadThresholds(file: string): { thresholds?: Thresholds; problems: ContentProblem[] } {
+  try {
+    const parsed = ThresholdsSchema.safeParse(parse(readFileSync(file, 'utf8')));
+    if (parsed.success) return { thresholds: parsed.data, problems: [] };
+    return { problems: parsed.error.issues.map((i) => ({ file, field: i.path.join('.'), message: i.message })) };
+  } catch (err) {
+    return { problems: [{ file, message: (err as Error).message.split('\n')[0] ?? 'cannot read thresholds' }] };
+  }
+}
+
+/**
+ * Load and validate all content. Problems are collected, not thrown, so the
+ * validator can report everything at once; `loadContentOrThrow` is for startup.
+ */
+export function loadContent(paths: ContentPaths, root?: string): Content {
+  const article = loadArticle({ dir: paths.knowledgeDir });
+  const { aliases, problems: aliasProblems } = loadAliases(paths.aliasesFile);
+  const normalizer = new Normalizer(aliases);
+  const { intents, errors, warnings } = loadIntents(paths.intentsFile, article, normalizer);
+  const { thresholds, problems: thresholdProblems } = loadThresholds(paths.thresholdsFile);
+  const rel = (p: ContentProblem): ContentProblem => (root ? { ...p, file: relative(root, p.file) || p.file } : p);
+  return {
+    article,
+    aliases,
+    normalizer,
+    intents,
+    thresholds: thresholds ?? { answer: 1, margin: 1, clarify: 1, suggestions: 3 },
+    errors: [...aliasProblems, ...errors, ...thresholdProblems].map(rel),
+    warnings: warnings.map(rel),
+  };
+}
+
+export function loadContentOrThrow(paths: ContentPaths, root?: string): Content {
+  const content = loadContent(paths, root);
+  if (content.errors.length > 0) throw new ContentError(content.errors);
+  return content;
+}

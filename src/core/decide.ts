@@ -1,0 +1,40 @@
+import type { Candidate, Ranking } from './matcher.js';
+
+/** The matcher's cut-offs; data in intents/thresholds.yaml, chosen with `npm run eval`. */
+export interface Thresholds {
+  /** A best score at or above this may be answered. */
+  answer: number;
+  /** The best must beat the best rival grounded in another sentence by this much, or we ask. */
+  margin: number;
+  /** Between this and `answer`: "did you mean". Below: the article doesn't cover it. */
+  clarify: number;
+  /** How many "did you mean" choices to offer. */
+  suggestions: number;
+}
+
+export type Decision =
+  | { kind: 'answer'; best: Candidate }
+  | { kind: 'clarify'; choices: readonly Candidate[]; best: Candidate }
+  | { kind: 'no-match'; best?: Candidate };
+
+/** Intents grounded in the same sentence give the same grounding: they are not rivals. */
+function groundingKey(c: Candidate): string {
+  return c.intent.sentence ? `s${c.intent.sentence.number}` : `i:${c.intent.id}`;
+}
+
+export function decide(ranking: Ranking, t: Thresholds): Decision {
+  const [best] = ranking.candidates;
+  if (!best || best.score < t.clarify) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
+  const rival = ranking.candidates.find((c) => groundingKey(c) !== groundingKey(best));
+  const margin = best.score - (rival?.score ?? 0);
+  if (best.score >= t.answer && margin >= t.margin) return { kind: 'answer', best };
+  const choices: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const c of ranking.candidates) {
+    if (choices.length >= t.suggestions) break;
+    if (c.score < t.clarify * 0.75 || seen.has(c.intent.id)) continue;
+    seen.add(c.intent.id);
+    choices.push(c);
+  }
+  return { kind: 'clarify', choices, best };
+}

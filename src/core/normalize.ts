@@ -1,0 +1,166 @@
+/**
+ * Text normalisation shared by indexing and searching, so both sides of a
+ * comparison are reduced the same way: case, quotes, diacritics, acronym
+ * dots, possessives, aliases (data in intents/aliases.yaml), stop words and
+ * light stemming.
+ */
+
+export type AliasTable = Readonly<Record<string, readonly string[]>>;
+
+const STOP_WORDS = new Set(
+  (
+    'a an the of to in on for with by at from into onto about regarding re as than then so such ' +
+    'is are was were be been being am do does did doing done has have had having get got gets ' +
+    'it its itself this that these those there here their theirs they them he she his her him we our ours i me my mine ' +
+    'and or but nor if also just really actually very quite yet still even ever again already ' +
+    'can could would should shall may might must will wont cant dont doesnt didnt isnt arent wasnt ' +
+    'please tell know wondering wonder say says said mention mentioned mentions article story text news report piece ' +
+    'anything something thing things stuff any some all own same other s t um uh like kind sort ' +
+    'whats wheres whos hows thats theres im ive id youre'
+  ).split(/\s+/),
+);
+
+// Number words the article (or a question) may spell out.
+const NUMBER_WORDS: Record<string, string> = {
+  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', decade: '10', decades: '10',
+};
+
+// Irregular forms that suffix stripping cannot join to their base.
+const IRREGULAR: Record<string, string> = {
+  began: 'begin', begun: 'begin', begins: 'begin', beginning: 'begin', started: 'start',
+  led: 'lead', leads: 'lead', fought: 'fight', went: 'go', gone: 'go', took: 'take', taken: 'take',
+  dead: 'die', died: 'die', dies: 'die', death: 'die', deaths: 'die',
+};
+
+const ZERO_WIDTH_AND_BIDI = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF]/g;
+
+/** Lowercase, strip diacritics and invisible characters, fold quotes and acronym dots; keep words and digits. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(ZERO_WIDTH_AND_BIDI, '')
+    .toLowerCase()
+    .replace(/[‘’‛′`´]/g, "'")
+    .replace(/[“”„″]/g, '"')
+    .replace(/\b(?:[a-z]\.){2,}(?:[a-z]\b)?|\b(?:[a-z]\.)+[a-z]\b/g, (m) => m.replace(/\./g, ''))
+    .replace(/'s\b/g, '')
+    .replace(/'/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function splitWords(folded: string): string[] {
+  return folded === '' ? [] : folded.split(' ');
+}
+
+/** Light, deterministic suffix stripping; enough to join talk/talks/talking, announce/announcement. */
+export function stem(word: string): string {
+  const irregular = IRREGULAR[word];
+  if (irregular) return irregular;
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  let w = word;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
+
+  for (const suffix of ['ments', 'ment', 'ations', 'ation', 'ings', 'ing', 'edly', 'ed', 'ly']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
+      w = w.slice(0, -suffix.length);
+      if (suffix.startsWith('ation')) w += 'at';
+      // committ -> commit, stopp -> stop; but keep ll/ss/zz (kill, process).
+      if (/([^aeiouls z])\1$/.test(w)) w = w.slice(0, -1);
+      break;
+    }
+  }
+  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
+  return w;
+}
+
+export interface WordOptions {
+  /** Stop after this many words: bounds the work on a huge message. */
+  maxWords?: number;
+  correct?: (word: string) => string;
+}
+
+interface AliasPhrase {
+  words: readonly string[];
+  canonical: string;
+}
+
+export class Normalizer {
+  private readonly phrasesByFirst = new Map<string, AliasPhrase[]>();
+  private readonly canonicals = new Set<string>();
+
+  constructor(aliases: AliasTable = {}) {
+    for (const [canonical, variants] of Object.entries(aliases)) {
+      const canon = foldText(canonical).replace(/ /g, '');
+      this.canonicals.add(canon);
+      for (const variant of [canonical, ...variants]) {
+        const words = splitWords(foldText(variant));
+        const first = words[0];
+        if (first === undefined) continue;
+        const list = this.phrasesByFirst.get(first) ?? [];
+        list.push({ words, canonical: canon });
+        // Longest phrase first, so "united states" wins over "united".
+        list.sort((a, b) => b.words.length - a.words.length);
+        this.phrasesByFirst.set(first, list);
+      }
+    }
+  }
+
+  /**
+   * Words after folding and alias replacement, before stop words and stemming.
+   * `correct` may replace a misspelt word before aliases are applied, so
+   * "Amercia" can still become "us".
+   */
+  words(text: string, options: WordOptions = {}): string[] {
+    const { maxWords = Number.POSITIVE_INFINITY, correct } = options;
+    const folded = splitWords(foldText(text));
+    const raw = correct ? folded.slice(0, maxWords * 2).map(correct) : folded;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length && out.length < maxWords; ) {
+      const word = raw[i] as string;
+      const phrase = this.phrasesByFirst.get(word)?.find((p) => p.words.every((w, k) => raw[i + k] === w));
+      if (phrase) {
+        out.push(phrase.canonical);
+        i += phrase.words.length;
+      } else {
+        out.push(NUMBER_WORDS[word] ?? word);
+        i += 1;
+      }
+    }
+    return out;
+  }
+
+  /** Content tokens: aliased, without stop words, stemmed. Canonical alias forms are never stemmed. */
+  tokens(text: string, options: WordOptions = {}): string[] {
+    return this.analyze(text, options).map((t) => t.token);
+  }
+
+  /** Content tokens with the word each came from (the word matters for how common it is in English). */
+  analyze(text: string, options: WordOptions = {}): { token: string; word: string }[] {
+    const out: { token: string; word: string }[] = [];
+    for (const word of this.words(text, options)) {
+      if (this.canonicals.has(word)) out.push({ token: word, word });
+      else if (!STOP_WORDS.has(word)) out.push({ token: stem(word), word });
+    }
+    return out;
+  }
+
+  isCanonical(token: string): boolean {
+    return this.canonicals.has(token);
+  }
+
+  isStopWord(word: string): boolean {
+    return STOP_WORDS.has(word);
+  }
+
+  /** Every single word an alias table entry is made of, as folded text. */
+  aliasWords(): string[] {
+    const out = new Set<string>(this.canonicals);
+    for (const list of this.phrasesByFirst.values()) for (const p of list) for (const w of p.words) out.add(w);
+    return [...out];
+  }
+}

@@ -1,0 +1,81 @@
+import { MESSAGES } from '../messages.js';
+import type { Decision } from './decide.js';
+import type { Article, Intent, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
+
+export function suggestionFor(intent: Intent): Suggestion {
+  return { intent: intent.id, question: intent.questions[0] as string };
+}
+
+export function sourceRef(intent: Intent): SourceRef | null {
+  const s = intent.sentence;
+  return s ? { sentence: s.text, number: s.number, paragraph: s.paragraph } : null;
+}
+
+const bullets = (items: readonly Suggestion[]): string => items.map((s) => `• ${s.question}`).join('\n');
+
+/** Builds replies; holds what every reply needs to know about the content. */
+export class ReplyBuilder {
+  private readonly byId: ReadonlyMap<string, Intent>;
+
+  constructor(
+    private readonly article: Article,
+    intents: readonly Intent[],
+    private readonly exampleList: readonly Suggestion[],
+  ) {
+    this.byId = new Map(intents.map((i) => [i.id, i]));
+  }
+
+  private base(kind: ReplyKind, question: string): Reply {
+    return { kind, question, intent: null, answer: null, source: null, confidence: 0, suggestions: [], related: [], text: '' };
+  }
+
+  /** A confident answer (or small talk) for one intent. */
+  answer(question: string, intent: Intent, confidence: number): Reply {
+    const source = sourceRef(intent);
+    const related = intent.related.map((id) => this.byId.get(id)).filter((i): i is Intent => i !== undefined).map(suggestionFor);
+    const total = this.article.sentences.length;
+    const text = source ? `${intent.answer}\n\n“${source.sentence}” (${MESSAGES.sourceLabel(source.number, total)})` : intent.answer;
+    return {
+      ...this.base(intent.chat ? 'chat' : 'answer', question),
+      intent: intent.id,
+      answer: intent.answer,
+      source,
+      confidence,
+      related,
+      text,
+      // Small talk still points somewhere useful.
+      suggestions: intent.chat ? this.exampleList : [],
+    };
+  }
+
+  fromDecision(question: string, decision: Decision): Reply {
+    switch (decision.kind) {
+      case 'answer':
+        return this.answer(question, decision.best.intent, round(decision.best.score));
+      case 'clarify': {
+        const suggestions = decision.choices.map((c) => ({ intent: c.intent.id, question: c.question }));
+        return {
+          ...this.base('clarify', question),
+          confidence: round(decision.best.score),
+          suggestions,
+          text: `${MESSAGES.unsure}\n${bullets(suggestions)}`,
+        };
+      }
+      case 'no-match':
+        return {
+          ...this.base('no-match', question),
+          confidence: round(decision.best?.score ?? 0),
+          suggestions: this.exampleList,
+          text: `${MESSAGES.notCovered}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
+        };
+    }
+  }
+
+  invalid(question: string, message: string): Reply {
+    return { ...this.base('invalid', question), suggestions: this.exampleList, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}` };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+}
