@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 
   const server = createHttpServer({ channels, logger });
   const port = await listen(server, config.port);
-  for (const channel of channels) await channel.start(server);
+  // Side by side: a Slack API that is slow to answer must not hold back the web chat.
+  await Promise.all(channels.map((channel) => channel.start(server)));
 
   logger.info({ event: 'listening', port, channels: channels.map((c) => c.name), slackMode: config.slack?.mode ?? null });
   if (config.webChat) process.stderr.write(`\nWeb chat ready: http://localhost:${port}\n\n`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -11,7 +11,8 @@ import type { Article, Intent } from './types.js';
 
 export interface ContentPaths {
   knowledgeDir: string;
-  intentsFile: string;
+  /** Intent files, read in order; ids and questions are unique across all of them. */
+  intentsFiles: readonly string[];
   aliasesFile: string;
   thresholdsFile: string;
 }
@@ -19,7 +20,7 @@ export interface ContentPaths {
 export function defaultPaths(root: string): ContentPaths {
   return {
     knowledgeDir: join(root, 'knowledge'),
-    intentsFile: join(root, 'intents', 'intents.yaml'),
+    intentsFiles: ['intents.yaml', 'unanswerable.yaml'].map((f) => join(root, 'intents', f)).filter((f, i) => i === 0 || existsSync(f)),
     aliasesFile: join(root, 'intents', 'aliases.yaml'),
     thresholdsFile: join(root, 'intents', 'thresholds.yaml'),
   };
@@ -59,7 +60,7 @@ export function loadContent(paths: ContentPaths, root?: string): Content {
   const article = loadArticle({ dir: paths.knowledgeDir });
   const { aliases, problems: aliasProblems } = loadAliases(paths.aliasesFile);
   const normalizer = new Normalizer(aliases);
-  const { intents, errors, warnings } = loadIntents(paths.intentsFile, article, normalizer);
+  const { intents, errors, warnings } = loadIntents(paths.intentsFiles, article, normalizer);
   const { thresholds, problems: thresholdProblems } = loadThresholds(paths.thresholdsFile);
   const rel = (p: ContentProblem): ContentProblem => (root ? { ...p, file: relative(root, p.file) || p.file } : p);
   return {

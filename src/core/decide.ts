@@ -24,7 +24,8 @@ function groundingKey(c: Candidate): string {
 
 export function decide(ranking: Ranking, t: Thresholds): Decision {
   const [best] = ranking.candidates;
-  if (!best || best.score < t.clarify) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
+  // Closest to a question we know the article cannot answer: say so rather than guess.
+  if (!best || best.score < t.clarify || best.intent.unanswerable) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
   const rival = ranking.candidates.find((c) => groundingKey(c) !== groundingKey(best));
   const margin = best.score - (rival?.score ?? 0);
   if (best.score >= t.answer && margin >= t.margin) return { kind: 'answer', best };
@@ -32,9 +33,10 @@ export function decide(ranking: Ranking, t: Thresholds): Decision {
   const seen = new Set<string>();
   for (const c of ranking.candidates) {
     if (choices.length >= t.suggestions) break;
-    if (c.score < t.clarify * 0.75 || seen.has(c.intent.id)) continue;
+    if (c.score < t.clarify * 0.75 || seen.has(c.intent.id) || c.intent.unanswerable) continue;
     seen.add(c.intent.id);
     choices.push(c);
   }
+  if (choices.length === 0) return { kind: 'no-match', best };
   return { kind: 'clarify', choices, best };
 }

@@ -70,7 +70,10 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     },
     answerIntent(intentId: string): Reply | undefined {
       const intent = byId.get(intentId);
-      return intent ? replies.answer(intent.questions[0] as string, intent, 1) : undefined;
+      if (!intent) return undefined;
+      const question = intent.questions[0] as string;
+      if (intent.unanswerable) return replies.fromDecision(question, { kind: 'no-match' });
+      return replies.answer(question, intent, 1);
     },
     examples(count = 3): readonly Suggestion[] {
       return examplePool.slice(0, Math.max(0, count));

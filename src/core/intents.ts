@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { basename } from 'node:path';
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ContentProblem } from '../errors.js';
 import { foldText, type AliasTable, type Normalizer } from './normalize.js';
@@ -18,6 +19,7 @@ const IntentSchema = z
     related: z.array(z.string().regex(KEBAB, 'must be an intent id')).default([]),
     keywords: z.array(z.string().trim().min(1)).default([]),
     chat: z.boolean().default(false),
+    unanswerable: z.boolean().default(false),
   })
   .strict();
 
@@ -46,9 +48,23 @@ function position(loc: Located, path: readonly (string | number)[]): { line?: nu
   return {};
 }
 
+/** Where a mapping's key (not its value) starts: an unknown field is reported at its name. */
+function keyPosition(loc: Located, mapPath: readonly (string | number)[], key: string): { line?: number; column?: number } {
+  const map = loc.doc.getIn(mapPath, true);
+  if (isMap(map)) {
+    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+    const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    if (start !== undefined) {
+      const { line, col } = loc.lines.linePos(start);
+      return { line, column: col };
+    }
+  }
+  return position(loc, [...mapPath, key]);
+}
+
 function parseYaml(text: string, file: string): { loc?: Located; problems: ContentProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => ({
@@ -89,7 +105,7 @@ export function loadAliases(file: string): { aliases: AliasTable; problems: Cont
       const key = foldText(variant);
       const other = seen.get(key);
       if (other !== undefined && other !== canonical) {
-        out.push({ file, ...position(loc, ['aliases', canonical]), field: `aliases.${canonical}`, message: `"${variant}" is also an alias of "${other}"` });
+        out.push({ file, ...keyPosition(loc, ['aliases'], canonical), field: `aliases.${canonical}`, message: `"${variant}" is also an alias of "${other}"` });
       }
       seen.set(key, canonical);
     }
@@ -152,7 +168,29 @@ export interface LoadedIntents {
  * Read and validate an intents file against the article. Every problem is
  * located (file:line:column) and names the intent id and field it concerns.
  */
-export function loadIntents(file: string, article: Article, normalizer: Normalizer): LoadedIntents {
+export function loadIntents(files: string | readonly string[], article: Article, normalizer: Normalizer): LoadedIntents {
+  const shared: SharedState = { idLines: new Map(), questionOwner: new Map(), rawIds: new Set() };
+  const all: LoadedIntents = { intents: [], errors: [], warnings: [] };
+  const pending: ((out: LoadedIntents) => void)[] = [];
+  for (const file of typeof files === 'string' ? [files] : files) {
+    const one = loadIntentFile(file, article, normalizer, shared, pending);
+    all.intents.push(...one.intents);
+    all.errors.push(...one.errors);
+    all.warnings.push(...one.warnings);
+  }
+  // `related` may point into another file, so it is checked once every file is read.
+  for (const check of pending) check(all);
+  return all;
+}
+
+interface SharedState {
+  /** id → "file:line" where it was first defined. */
+  idLines: Map<string, string>;
+  questionOwner: Map<string, string>;
+  rawIds: Set<string>;
+}
+
+function loadIntentFile(file: string, article: Article, normalizer: Normalizer, shared: SharedState, pending: ((out: LoadedIntents) => void)[]): LoadedIntents {
   const errors: ContentProblem[] = [];
   const warnings: ContentProblem[] = [];
   const { text, problems } = readText(file);
@@ -167,9 +205,12 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
   }
 
   const intents: Intent[] = [];
-  const idLines = new Map<string, number>();
-  const questionOwner = new Map<string, string>();
+  const { idLines, questionOwner } = shared;
   const rawItems = top.data.intents;
+  for (const r of rawItems) {
+    const id = (r as { id?: unknown })?.id;
+    if (typeof id === 'string') shared.rawIds.add(id);
+  }
 
   rawItems.forEach((raw, index) => {
     const at = (...path: (string | number)[]) => position(loc, ['intents', index, ...path]);
@@ -180,7 +221,7 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
         const path = issue.path as (string | number)[];
         const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
         if (unknownKeys.length > 0) {
-          for (const key of unknownKeys) errors.push({ file, ...at(key), intent: rawId ?? `#${index + 1}`, field: key, message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat)' });
+          for (const key of unknownKeys) errors.push({ file, ...keyPosition(loc, ['intents', index], key), intent: rawId ?? `#${index + 1}`, field: key, message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)' });
         } else {
           errors.push({ file, ...at(...path), intent: rawId ?? `#${index + 1}`, field: path.join('.') || undefined, message: issue.message });
         }
@@ -191,9 +232,9 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
     const line = at().line ?? 0;
     const problem = (field: string, message: string, path: (string | number)[] = [field]): ContentProblem => ({ file, ...at(...path), intent: data.id, field, message });
 
-    const firstLine = idLines.get(data.id);
-    if (firstLine !== undefined) errors.push(problem('id', `duplicate id (first defined at line ${firstLine})`));
-    else idLines.set(data.id, line);
+    const first = idLines.get(data.id);
+    if (first !== undefined) errors.push(problem('id', `duplicate id (first defined at ${first.startsWith(`${file}:`) ? `line ${first.slice(file.length + 1)}` : basename(first)})`));
+    else idLines.set(data.id, `${file}:${line}`);
 
     data.questions.forEach((q, qi) => {
       const key = normalizer.words(q).join(' ');
@@ -204,10 +245,12 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
     });
 
     let sentence: Sentence | undefined;
-    if (data.chat) {
-      if (data.source !== undefined) errors.push(problem('source', 'small-talk intents (chat: true) must not have a source'));
+    if (data.chat && data.unanswerable) {
+      errors.push(problem('unanswerable', 'an intent is either small talk (chat: true) or unanswerable, not both'));
+    } else if (data.chat || data.unanswerable) {
+      if (data.source !== undefined) errors.push(problem('source', `${data.chat ? 'small-talk intents (chat: true)' : 'unanswerable intents'} must not have a source`));
     } else if (data.source === undefined) {
-      errors.push(problem('source', 'is required: quote the article sentence this answer stands on (or set chat: true for small talk)'));
+      errors.push(problem('source', 'is required: quote the article sentence this answer stands on (or set chat: true for small talk, unanswerable: true for questions the article cannot answer)'));
     } else {
       const found = sentencesContaining(article, data.source);
       if (found.length === 1) {
@@ -224,7 +267,7 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
       const added = addedFacts(data.answer, sentence.text, normalizer);
       if (added.length > 0) errors.push(problem('answer', `answer adds a fact: ${added.map((a) => `"${a}"`).join(', ')} not in sentence ${sentence.number}`));
     }
-    if (!data.chat && data.questions.length < RECOMMENDED_QUESTIONS) {
+    if (!data.chat && !data.unanswerable && data.questions.length < RECOMMENDED_QUESTIONS) {
       warnings.push(problem('questions', `has ${data.questions.length} questions; at least ${RECOMMENDED_QUESTIONS} varied ones are recommended`));
     }
 
@@ -237,16 +280,21 @@ export function loadIntents(file: string, article: Article, normalizer: Normaliz
       related: data.related,
       keywords: data.keywords,
       chat: data.chat,
+      unanswerable: data.unanswerable,
       location: { file, line },
     });
   });
 
-  const ids = new Set(intents.map((i) => i.id));
-  intents.forEach((intent) => {
-    const index = rawItems.findIndex((r) => (r as { id?: unknown })?.id === intent.id);
-    intent.related.forEach((rel, ri) => {
-      if (!ids.has(rel)) errors.push({ file, ...position(loc, ['intents', index, 'related', ri]), intent: intent.id, field: `related[${ri}]`, message: `no intent has the id "${rel}"` });
-      else if (rel === intent.id) warnings.push({ file, ...position(loc, ['intents', index, 'related', ri]), intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
+  pending.push((out) => {
+    // Ids of intents that failed the schema still exist for `related`: one mistake, one message.
+    const ids = shared.rawIds;
+    intents.forEach((intent) => {
+      const index = rawItems.findIndex((r) => (r as { id?: unknown })?.id === intent.id);
+      intent.related.forEach((rel, ri) => {
+        const at = position(loc, ['intents', index, 'related', ri]);
+        if (!ids.has(rel)) out.errors.push({ file, ...at, intent: intent.id, field: `related[${ri}]`, message: `no intent has the id "${rel}"` });
+        else if (rel === intent.id) out.warnings.push({ file, ...at, intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
+      });
     });
   });
   return { intents, errors, warnings };

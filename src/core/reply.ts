@@ -61,13 +61,16 @@ export class ReplyBuilder {
           text: `${MESSAGES.unsure}\n${bullets(suggestions)}`,
         };
       }
-      case 'no-match':
+      case 'no-match': {
+        // A known unanswerable question gets its own honest wording ("The article doesn't say who leads ISIS.").
+        const decline = decision.best?.intent.unanswerable ? decision.best.intent.answer : MESSAGES.notCovered;
         return {
           ...this.base('no-match', question),
           confidence: round(decision.best?.score ?? 0),
           suggestions: this.exampleList,
-          text: `${MESSAGES.notCovered}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
+          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
         };
+      }
     }
   }
 

@@ -30,6 +30,12 @@ export interface Intent {
   keywords: readonly string[];
   /** Small talk: greeting, thanks, help... never counts as an article answer. */
   chat: boolean;
+  /**
+   * A question the article cannot answer, close enough to its topic to be
+   * mistaken for one ("Who leads ISIS?"). Matching it means an honest
+   * "the article doesn't say", with `answer` as the specific wording.
+   */
+  unanswerable: boolean;
   /** Where the intent starts in its file, for messages that point at it. */
   location: { file: string; line: number };
 }

@@ -45,6 +45,7 @@ const intent = (id: string, question: string, answer: string, sentence: Sentence
   related: [],
   keywords: [],
   chat: false,
+  unanswerable: false,
   location: { file: 'fixture.yaml', line: 1 },
 });
 

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_QUESTION_CHARS } from '../../src/core/engine.js';
+import { editDistance, questionType } from '../../src/core/matcher.js';
+import { fixtureEngine } from '../support/content-fixture.js';
+
+const engine = fixtureEngine();
+
+describe('a question the article answers', () => {
+  it('is answered with its verbatim source sentence, number and paragraph', () => {
+    const reply = engine.ask('Where will the new plant open?');
+    expect(reply).toMatchObject({ kind: 'answer', intent: 'plant-location', answer: 'Alpha Corp will open the plant in Springfield.' });
+    expect(reply.source).toEqual({ sentence: 'Alpha Corp will open a new plant in Springfield next spring.', number: 1, paragraph: 1 });
+    expect(engine.article.text).toContain(reply.source?.sentence);
+    expect(reply.confidence).toBeGreaterThan(0.65);
+    expect(reply.related).toEqual([{ intent: 'plant-jobs', question: 'How many people will the plant employ?' }]);
+    expect(reply.text).toContain('(sentence 1 of 4)');
+  });
+
+  it('survives typos, aliases and casual case', () => {
+    expect(engine.ask('when did the negotiatons begin').intent).toBe('talks-start');
+    expect(engine.ask('HOW MANY JOBS WILL THE FACTORY CREATE??').intent).toBe('plant-jobs');
+    expect(engine.ask('what does america think of the plan').intent).toBe('labor-reaction');
+  });
+});
+
+describe('small talk', () => {
+  it('gets a chat reply that is never an article answer', () => {
+    const reply = engine.ask('hey');
+    expect(reply.kind).toBe('chat');
+    expect(reply.source).toBeNull();
+  });
+});
+
+describe('a question the article does not cover', () => {
+  it('gets no match, with example questions, for an off-topic question', () => {
+    const reply = engine.ask("what's the weather like in Paris today?");
+    expect(reply.kind).toBe('no-match');
+    expect(reply.source).toBeNull();
+    expect(reply.suggestions.length).toBeGreaterThan(0);
+    expect(reply.text).toMatch(/^The article doesn't say/);
+  });
+
+  it('gets no confident answer for a near-topic question with words the article lacks', () => {
+    for (const q of ['How many robots will the plant use?', 'Who is the mayor of Springfield?', 'When will the plant close?']) {
+      expect(engine.ask(q).kind, q).not.toBe('answer');
+    }
+  });
+});
+
+describe('a question between two intents', () => {
+  it('asks "did you mean" with up to 3 choices when the best match is weak', () => {
+    const reply = engine.ask('plant');
+    expect(reply.kind).toBe('clarify');
+    expect(reply.suggestions.length).toBeGreaterThanOrEqual(2);
+    expect(reply.suggestions.length).toBeLessThanOrEqual(3);
+    expect(reply.suggestions.map((s) => s.intent)).toEqual(expect.arrayContaining(['plant-location', 'plant-jobs']));
+  });
+});
+
+describe('bad input', () => {
+  it('answers empty and whitespace-only input with a hint', () => {
+    for (const q of ['', '   ', '\u0000\u0001', '\n\t']) expect(engine.ask(q).kind).toBe('invalid');
+  });
+
+  it('refuses a 40,000-character message cheaply', () => {
+    const huge = 'where will the plant open '.repeat(2000).slice(0, 40_000);
+    const started = performance.now();
+    const reply = engine.ask(huge);
+    const elapsed = performance.now() - started;
+    expect(reply.kind).toBe('invalid');
+    expect(reply.question.length).toBeLessThan(100);
+    expect(elapsed).toBeLessThan(50);
+  });
+
+  it('matches a message just under the length cap', () => {
+    const long = `where will the plant open ${'please '.repeat(100)}`.slice(0, MAX_QUESTION_CHARS);
+    expect(engine.ask(long).kind).not.toBe('invalid');
+  });
+
+  it('never throws on binary or odd Unicode', () => {
+    for (const q of ['\uFFFF\uD800', '🙂🙂🙂', '<script>alert(1)</script>', '\u202Eevil\u202C', 'a'.repeat(999)]) {
+      expect(() => engine.ask(q)).not.toThrow();
+    }
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same output for the same input', () => {
+    const qs = ['where is the factory', 'plant', 'weather?', 'talks when'];
+    const first = qs.map((q) => engine.ask(q));
+    const again = qs.map((q) => engine.ask(q));
+    expect(again).toEqual(first);
+  });
+});
+
+describe('answering a chosen intent', () => {
+  it('answers by id, for "did you mean" and related-question buttons', () => {
+    expect(engine.answerIntent('plant-jobs')?.source?.number).toBe(3);
+    expect(engine.answerIntent('no-such-intent')).toBeUndefined();
+  });
+});
+
+describe('matcher building blocks', () => {
+  it('measures edit distance with transpositions, stopping early', () => {
+    expect(editDistance('coalitoin', 'coalition', 2)).toBe(1);
+    expect(editDistance('negotiatons', 'negotiations', 2)).toBe(1);
+    expect(editDistance('alpha', 'omega', 1)).toBe(2);
+  });
+
+  it('tells question types apart', () => {
+    expect(questionType('When did talks begin?')).toBe('when');
+    expect(questionType('how many jobs')).toBe('count');
+    expect(questionType('for how long will it last')).toBe('duration');
+    expect(questionType('which countries are involved')).toBe('who');
+    expect(questionType('why the change')).toBe('why');
+    expect(questionType('is it settled')).toBe('other');
+  });
+});
+
+describe('a known unanswerable question', () => {
+  it('gets an honest no-match in its own words, never an answer', () => {
+    const reply = engine.ask('who is the mayor of springfield?');
+    expect(reply.kind).toBe('no-match');
+    expect(reply.source).toBeNull();
+    expect(reply.text).toMatch(/^The article doesn't say who leads Springfield\./);
+  });
+
+  it('is never offered as a "did you mean" choice or answered by id', () => {
+    for (const q of ['mayor', 'city plant', 'who']) expect(engine.ask(q).suggestions.map((s) => s.intent)).not.toContain('city-officials');
+    expect(engine.answerIntent('city-officials')?.kind).toBe('no-match');
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Normalizer, foldText, stem } from '../../src/core/normalize.js';
+
+const n = new Normalizer({ us: ['united states', 'u.s.', 'america', 'washington'], isis: ['isil', 'daesh', "da'esh", 'islamic state'], talks: ['negotiations', 'dialogue'] });
+
+describe('folding text', () => {
+  it('lowercases, strips diacritics, invisible characters and punctuation', () => {
+    expect(foldText('Café\u200B — “Résumé”!')).toBe('cafe resume');
+  });
+
+  it('treats curly and straight apostrophes alike and drops possessives', () => {
+    expect(foldText('Iraq’s forces')).toBe(foldText("Iraq's forces"));
+    expect(foldText('the military’s mission')).toBe('the military mission');
+  });
+
+  it('joins dotted acronyms: U.S., U.S.A', () => {
+    expect(foldText('the U.S. and the U.S.A')).toBe('the us and the usa');
+  });
+});
+
+describe('normalising to tokens', () => {
+  it('maps every way of naming the U.S. to one token, multi-word variants first', () => {
+    for (const text of ['United States', 'U.S.', 'US', 'America', 'Washington’s']) expect(n.tokens(text)).toEqual(['us']);
+  });
+
+  it('maps ISIS aliases, including ones with apostrophes', () => {
+    expect(n.tokens("Da’esh and the Islamic State and ISIL")).toEqual(['isis', 'isis', 'isis']);
+  });
+
+  it('drops stop words but keeps question words', () => {
+    expect(n.tokens('When did the negotiations begin?')).toEqual(['when', 'talks', 'begin']);
+  });
+
+  it('spells out small numbers as digits', () => {
+    expect(n.tokens('ten years, four operatives')).toEqual(['10', 'year', '4', 'operativ']);
+  });
+
+  it('stops after maxWords words', () => {
+    expect(n.tokens('alpha beta gamma delta', { maxWords: 2 })).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('light stemming', () => {
+  it('joins common inflections', () => {
+    expect(stem('talks')).toBe(stem('talking'));
+    expect(stem('announcement')).toBe(stem('announced'));
+    expect(stem('committed')).toBe(stem('commitment'));
+    expect(stem('capabilities')).toBe('capability');
+    expect(stem('began')).toBe('begin');
+  });
+
+  it('leaves short words and numbers alone', () => {
+    expect(stem('us')).toBe('us');
+    expect(stem('2024')).toBe('2024');
+  });
+});
