@@ -17,8 +17,12 @@ export type Decision =
   | { kind: 'clarify'; choices: readonly Candidate[]; best: Candidate }
   | { kind: 'no-match'; best?: Candidate };
 
-/** Intents grounded in the same sentence give the same grounding: they are not rivals. */
+/**
+ * Intents grounded in the same sentence give the same grounding: they are not
+ * rivals. Nor are two small-talk intents: either reply is harmless.
+ */
 function groundingKey(c: Candidate): string {
+  if (c.intent.chat) return 'chat';
   return c.intent.sentence ? `s${c.intent.sentence.number}` : `i:${c.intent.id}`;
 }
 

@@ -107,9 +107,11 @@ export function editDistance(a: string, b: string, max: number): number {
 }
 
 function maxEdits(word: string): number {
-  if (word.length < 5) return 0;
+  if (word.length < 4) return 0;
   return word.length < 8 ? 1 : 2;
 }
+
+const sortedLetters = (w: string): string => [...w].sort().join('');
 
 export class Matcher {
   readonly intents: readonly Intent[];
@@ -125,8 +127,8 @@ export class Matcher {
   private readonly unknownWeight: number;
   private readonly surface: Set<string>;
   private readonly fuzzyWords: string[];
-  /** One fuse.js index per query-word length, over the known words within reach of it. */
-  private readonly fuseByLength = new Map<number, Fuse<string>>();
+  /** One fuse.js index per query-word length and first letter, over the known words within reach of it. */
+  private readonly fuseByShape = new Map<string, Fuse<string>>();
   private readonly corrections = new Map<string, string>();
 
   constructor(intents: readonly Intent[], normalizer: Normalizer, options: MatcherOptions = {}) {
@@ -177,16 +179,18 @@ export class Matcher {
     this.fuzzyWords = [...surface].filter((w) => w.length >= 4 && !/\d/.test(w)).sort();
   }
 
-  // Word-level fuzzy search: patterns are single words, well inside Bitap's 32-character sweet spot,
-  // and each index holds only words whose length is within reach of the edit limit.
-  private fuseFor(length: number, edits: number): Fuse<string> {
-    let fuse = this.fuseByLength.get(length);
+  // Word-level fuzzy search: patterns are single words, well inside Bitap's 32-character sweet spot.
+  // Each index holds only words within reach of the edit limit that start with the same letter
+  // (people rarely mistype the first letter), so a lookup scans tens of words, not thousands.
+  private fuseFor(word: string, edits: number): Fuse<string> {
+    const key = `${word.length}:${word[0]}`;
+    let fuse = this.fuseByShape.get(key);
     if (!fuse) {
       fuse = new Fuse(
-        this.fuzzyWords.filter((w) => Math.abs(w.length - length) <= edits),
+        this.fuzzyWords.filter((w) => w[0] === word[0] && Math.abs(w.length - word.length) <= edits),
         { includeScore: true, ignoreLocation: true, threshold: this.options.fuzzyThreshold, minMatchCharLength: 3, isCaseSensitive: true },
       );
-      this.fuseByLength.set(length, fuse);
+      this.fuseByShape.set(key, fuse);
     }
     return fuse;
   }
@@ -203,7 +207,9 @@ export class Matcher {
     const limit = maxEdits(word);
     let best = word;
     let bestDistance = limit + 1;
-    for (const hit of this.fuseFor(word.length, limit).search(word, { limit: 12 })) {
+    for (const hit of this.fuseFor(word, limit).search(word, { limit: 12 })) {
+      // Four-letter words only forgive a swap ("mcuh"): one other edit turns them into too many real words.
+      if (word.length === 4 && sortedLetters(word) !== sortedLetters(hit.item)) continue;
       const d = editDistance(word, hit.item, limit);
       if (d < bestDistance || (d === bestDistance && d <= limit && hit.item < best)) {
         best = hit.item;
