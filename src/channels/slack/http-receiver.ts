@@ -22,6 +22,8 @@ export interface SlackHttpReceiverOptions {
   maxSkewSeconds?: number;
   /** Answer 200 anyway if a listener has not acked by then, so Slack does not retry. */
   ackTimeoutMs?: number;
+  /** Events API callbacks acked but not yet handed to the app; past this many, new ones are handled inline. */
+  maxQueued?: number;
   now?: () => number;
 }
 
@@ -52,6 +54,10 @@ export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Events already acked, waiting to be answered: one per event-loop turn, so acks of new requests go first. */
+  private readonly queue: (() => void)[] = [];
+  private draining = false;
+  private readonly maxQueued: number;
   private readonly bodyLimit: number;
   private readonly maxSkewSeconds: number;
   private readonly ackTimeoutMs: number;
@@ -62,6 +68,7 @@ export class SlackHttpReceiver implements Receiver {
     this.maxSkewSeconds = options.maxSkewSeconds ?? 300;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3_000;
     this.now = options.now ?? Date.now;
+    this.maxQueued = options.maxQueued ?? 5_000;
   }
 
   init(app: App): void {
@@ -172,8 +179,52 @@ export class SlackHttpReceiver implements Receiver {
     });
   }
 
+  /**
+   * An Events API callback needs nothing but a 200, and Bolt would send it
+   * before running any listener anyway: send it now, and answer the event
+   * later, one event per event-loop turn. Under a burst, the acks of the
+   * requests still arriving then go before the answering (engine, Web API
+   * calls), and all stay within Slack's 3 seconds.
+   */
+  private ackFirst(body: Record<string, unknown>): boolean {
+    const type = (body.event as { type?: unknown } | undefined)?.type;
+    // function_executed is the one event a listener acks itself.
+    return body.type === 'event_callback' && type !== 'function_executed' && this.queue.length < this.maxQueued;
+  }
+
+  private later(job: () => Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      this.queue.push(() => void job().finally(resolve));
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(this.drain);
+      }
+    });
+  }
+
+  private readonly drain = (): void => {
+    const job = this.queue.shift();
+    if (!job) {
+      this.draining = false;
+      return;
+    }
+    job();
+    setImmediate(this.drain);
+  };
+
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
     const { logger } = this.options;
+    if (this.ackFirst(event.body)) {
+      send(res, 200);
+      await this.later(async () => {
+        try {
+          await this.app?.processEvent({ ...event, ack: async () => {} } as ReceiverEvent);
+        } catch (err) {
+          logger.error({ event: 'slack_dispatch_failed' }, err);
+        }
+      });
+      return;
+    }
     let acked = false;
     const ack = async (response?: unknown): Promise<void> => {
       if (acked) return;
