@@ -9,7 +9,8 @@ import type { Body } from './payloads.js';
  */
 
 export interface SendOptions {
-  signature?: 'valid' | 'bad' | 'absent' | 'stale';
+  /** `stale`: signed 6 minutes ago; `future`: signed for 6 minutes from now. */
+  signature?: 'valid' | 'bad' | 'absent' | 'stale' | 'future';
   retryNum?: number;
   retryReason?: string;
   headers?: Record<string, string>;
@@ -49,7 +50,8 @@ export class SlackSender {
 
   headersFor(body: string | Buffer, options: SendOptions = {}): Record<string, string> {
     const mode = options.signature ?? 'valid';
-    const timestamp = Math.floor(Date.now() / 1000) - (mode === 'stale' ? 6 * 60 : 0);
+    const skew = mode === 'stale' ? -6 * 60 : mode === 'future' ? 6 * 60 : 0;
+    const timestamp = Math.floor(Date.now() / 1000) + skew;
     const headers: Record<string, string> = { ...options.headers };
     if (mode !== 'absent') {
       headers['x-slack-request-timestamp'] = String(timestamp);

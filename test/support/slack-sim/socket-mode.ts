@@ -76,6 +76,29 @@ export class SocketModeSim {
     return envelopeId;
   }
 
+  /**
+   * Deliver an events_api payload the way Slack does: on the newest socket
+   * (waiting for one if none is open), and again with `retry_attempt` + 1 under
+   * a fresh envelope id while it is not acked, every `redeliverAfterMs`, up to
+   * `attempts` times. Resolves with the ack and how many envelopes it took.
+   */
+  async deliver(payload: Body, options: { redeliverAfterMs?: number; attempts?: number } = {}): Promise<{ ack: RecordedAck; attempts: number }> {
+    const every = options.redeliverAfterMs ?? 3_000;
+    const attempts = options.attempts ?? 4;
+    const sent: string[] = [];
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      await waitFor(() => (this.sockets.size > 0 ? true : undefined), every * 5, 'a Socket Mode connection to deliver on');
+      try {
+        sent.push(this.send('events_api', payload, attempt > 0 ? { retryAttempt: attempt, retryReason: 'timeout' } : {}));
+      } catch {
+        // the socket went away between the check and the send: try again next round
+      }
+      const ack = await waitFor(() => this.acks.find((a) => sent.includes(a.envelope_id)), every, 'ack').catch(() => undefined);
+      if (ack) return { ack, attempts: attempt + 1 };
+    }
+    throw new Error(`No ack after ${attempts} deliveries`);
+  }
+
   waitForAck(envelopeId: string, timeoutMs = 5_000): Promise<RecordedAck> {
     return waitFor(() => this.acks.find((a) => a.envelope_id === envelopeId), timeoutMs, `ack of ${envelopeId}`);
   }

@@ -18,6 +18,10 @@ export interface RecordedCall {
   /** The bearer token the call was made with (never printed by the sim). */
   token: string | undefined;
   at: number;
+  /** Set when a programmed fault answered this call (what the app saw instead of ok). */
+  fault?: Fault;
+  /** For a hanging call: when the app gave up on it (closed the request). */
+  abandonedAt?: number;
 }
 
 export interface RecordedResponse {
@@ -40,6 +44,8 @@ export type Fault =
 interface FaultRule {
   fault: Fault;
   remaining: number;
+  /** Only calls whose arguments this accepts take the fault (default: every call). */
+  when?: (args: Record<string, unknown>) => boolean;
 }
 
 /** Method name used for faults on response_url posts. */
@@ -129,10 +135,14 @@ export class SlackSim {
     return waitFor(() => (this.responses.length >= count ? [...this.responses] : undefined), timeoutMs, `${count} response_url post(s)`);
   }
 
-  /** Make the next `times` calls to `method` (or RESPONSE_URL) fail with `fault`. */
-  fault(method: string, fault: Fault, times = Number.POSITIVE_INFINITY): void {
+  /**
+   * Make the next `times` calls to `method` (or RESPONSE_URL) fail with `fault`;
+   * with `when`, only the calls whose arguments it accepts (e.g. one channel),
+   * so several fault scenarios can run side by side.
+   */
+  fault(method: string, fault: Fault, times = Number.POSITIVE_INFINITY, when?: (args: Record<string, unknown>) => boolean): void {
     const rules = this.faults.get(method) ?? [];
-    rules.push({ fault, remaining: times });
+    rules.push({ fault, remaining: times, ...(when ? { when } : {}) });
     this.faults.set(method, rules);
   }
 
@@ -156,21 +166,25 @@ export class SlackSim {
     await new Promise<void>((done) => this.server.close(() => done()));
   }
 
-  private takeFault(method: string): Fault | undefined {
+  private takeFault(method: string, args: Record<string, unknown>): Fault | undefined {
     const rules = this.faults.get(method);
-    const rule = rules?.find((r) => r.remaining > 0);
+    const rule = rules?.find((r) => r.remaining > 0 && (!r.when || r.when(args)));
     if (!rule) return undefined;
     rule.remaining -= 1;
     return rule.fault;
   }
 
   /** Answer with the fault; true if one applied. */
-  private applyFault(method: string, res: ServerResponse): boolean {
-    const fault = this.takeFault(method);
+  private applyFault(method: string, res: ServerResponse, args: Record<string, unknown> = {}, call?: RecordedCall): boolean {
+    const fault = this.takeFault(method, args);
     if (!fault) return false;
+    if (call) call.fault = fault;
     if ('hang' in fault) {
       this.hanging.add(res);
-      res.on('close', () => this.hanging.delete(res));
+      res.on('close', () => {
+        this.hanging.delete(res);
+        if (call) call.abandonedAt = Date.now();
+      });
     } else if ('error' in fault) {
       json(res, 200, { ok: false, error: fault.error });
     } else if ('rateLimited' in fault) {
@@ -199,8 +213,9 @@ export class SlackSim {
     const auth = String(req.headers.authorization ?? '');
     const args = parseWebApiBody(raw, contentType);
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
-    this.calls.push({ method, args, token, at: Date.now() });
-    if (this.applyFault(method, res)) return;
+    const call: RecordedCall = { method, args, token, at: Date.now() };
+    this.calls.push(call);
+    if (this.applyFault(method, res, args, call)) return;
     json(res, 200, this.result(method, args));
   }
 
