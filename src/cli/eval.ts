@@ -25,7 +25,7 @@ export function formatReport(report: Report, files: readonly string[]): string {
   out.push('Threshold sweep (answer ≥ t)     top-1  abstain  wrong  coverage');
   for (const s of report.sweep) {
     const mark = Math.abs(s.answer - report.thresholds.answer) < 1e-9 ? ' ◀ chosen' : '';
-    out.push(`  t = ${s.answer.toFixed(2)}                    ${pct(s.metrics.inScopeTop1)}  ${pct(s.metrics.abstention)}  ${pct(s.metrics.wrongAmongAnswered)}  ${pct(s.metrics.coverage)}${mark}`);
+    out.push(`  t = ${s.answer.toFixed(3)}                   ${pct(s.metrics.inScopeTop1)}  ${pct(s.metrics.abstention)}  ${pct(s.metrics.wrongAmongAnswered)}  ${pct(s.metrics.coverage)}${mark}`);
   }
   out.push('');
   out.push('Most confused pairs (expected → answered)');

@@ -173,8 +173,9 @@ export function evaluate(engine: InspectableEngine, items: readonly LabelledQues
   const confusedPairs = [...pairs.values()].sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected));
 
   const sweep: SweepRow[] = [];
-  for (let a = Math.max(thresholds.clarify, 0.3); a <= 0.951; a += 0.05) {
-    const answer = Math.round(a * 100) / 100;
+  const grid = new Set<number>([thresholds.answer]);
+  for (let a = Math.max(thresholds.clarify, 0.3); a <= 0.951; a += 0.05) grid.add(Math.round(a * 100) / 100);
+  for (const answer of [...grid].sort((x, y) => x - y)) {
     sweep.push({ answer, metrics: metricsOf(run({ ...thresholds, answer }), articleText, engine) });
   }
 

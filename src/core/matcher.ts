@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { foldText, type Normalizer } from './normalize.js';
-import { rarity, warmWordFrequencies } from './word-frequency.js';
+import { isEnglishWord, rarity, warmWordFrequencies } from './word-frequency.js';
 import type { Intent } from './types.js';
 
 /**
@@ -201,7 +201,8 @@ export class Matcher {
 
   /** A known word for a misspelt one, or the word itself. Deterministic and cached. */
   correct = (word: string): string => {
-    if (this.surface.has(word) || maxEdits(word) === 0 || /\d/.test(word) || this.normalizer.isStopWord(word)) return word;
+    // A real English word is what the person meant ("weather" is not a typo of "whether").
+    if (this.surface.has(word) || maxEdits(word) === 0 || /\d/.test(word) || this.normalizer.isStopWord(word) || isEnglishWord(word)) return word;
     const cached = this.corrections.get(word);
     if (cached !== undefined) return cached;
     const limit = maxEdits(word);

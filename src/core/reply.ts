@@ -26,7 +26,7 @@ export class ReplyBuilder {
   }
 
   private base(kind: ReplyKind, question: string): Reply {
-    return { kind, question, intent: null, answer: null, source: null, confidence: 0, suggestions: [], related: [], text: '' };
+    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '' };
   }
 
   /** A confident answer (or small talk) for one intent. */
@@ -39,6 +39,7 @@ export class ReplyBuilder {
       ...this.base(intent.chat ? 'chat' : 'answer', question),
       intent: intent.id,
       answer: intent.answer,
+      message: intent.answer,
       source,
       confidence,
       related,
@@ -58,6 +59,7 @@ export class ReplyBuilder {
           ...this.base('clarify', question),
           confidence: round(decision.best.score),
           suggestions,
+          message: MESSAGES.unsure,
           text: `${MESSAGES.unsure}\n${bullets(suggestions)}`,
         };
       }
@@ -68,6 +70,7 @@ export class ReplyBuilder {
           ...this.base('no-match', question),
           confidence: round(decision.best?.score ?? 0),
           suggestions: this.exampleList,
+          message: decline,
           text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
         };
       }
@@ -75,7 +78,7 @@ export class ReplyBuilder {
   }
 
   invalid(question: string, message: string): Reply {
-    return { ...this.base('invalid', question), suggestions: this.exampleList, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}` };
+    return { ...this.base('invalid', question), message, suggestions: this.exampleList, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}` };
   }
 }
 

@@ -64,6 +64,11 @@ export interface Reply {
   intent: string | null;
   /** The answer text for `answer` and `chat`, otherwise null. */
   answer: string | null;
+  /**
+   * The reply's opening line: the answer, or why there is none ("I'm not sure
+   * which part…", "The article doesn't say who leads ISIS.", "That message is too long…").
+   */
+  message: string;
   source: SourceRef | null;
   /** 0..1; how sure the matcher is of the best intent. */
   confidence: number;

@@ -25,6 +25,11 @@ export function rarity(word: string): number {
   return table().get(word) ?? 1;
 }
 
+/** Whether a word is an everyday English word (in the SUBTLEX-US bands): such a word is never a typo. */
+export function isEnglishWord(word: string): boolean {
+  return table().has(word);
+}
+
 /** Build the table ahead of the first question. */
 export function warmWordFrequencies(): void {
   table();

@@ -165,13 +165,13 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       body = answerBlocks(reply, options);
       break;
     case 'clarify':
-      body = suggestionBlocks(MESSAGES.unsure, reply.suggestions);
+      body = suggestionBlocks(reply.message || MESSAGES.unsure, reply.suggestions);
       break;
     case 'no-match':
-      body = suggestionBlocks(MESSAGES.notCovered, examples.slice(0, 3), MESSAGES.tryAsking);
+      body = suggestionBlocks(reply.message || MESSAGES.notCovered, examples.slice(0, 3), MESSAGES.tryAsking);
       break;
     case 'invalid':
-      body = suggestionBlocks(firstLine(reply.text), examples.slice(0, 3), MESSAGES.tryAsking);
+      body = suggestionBlocks(reply.message || firstLine(reply.text), examples.slice(0, 3), MESSAGES.tryAsking);
       break;
     default:
       body = reply.suggestions.length > 0

@@ -46,11 +46,7 @@ const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] =>
   suggestions.map(({ intent, question }) => ({ intent, question }));
 
 function leadText(reply: Reply): string {
-  if (reply.answer !== null) return reply.answer;
-  if (reply.kind === 'clarify') return MESSAGES.unsure;
-  if (reply.kind === 'no-match') return MESSAGES.notCovered;
-  // `invalid`: the plain text is the reason, then the suggestions as a list, which the page shows as chips.
-  return reply.suggestions.length > 0 ? (reply.text.split('\n')[0] ?? reply.text) : reply.text;
+  return reply.message || reply.text;
 }
 
 function chipsFor(reply: Reply): { chipsLabel: string | null; chips: WebChip[] } {

@@ -11,6 +11,7 @@ import {
   withFeedbackAck,
 } from '../../../src/channels/slack/blocks.js';
 import type { Article, Reply, Suggestion } from '../../../src/core/types.js';
+import { messageFor } from '../../support/reply-message.js';
 import { MESSAGES } from '../../../src/messages.js';
 
 const sentences = [
@@ -36,7 +37,7 @@ const suggestions: Suggestion[] = [
 ];
 
 function reply(overrides: Partial<Reply>): Reply {
-  return {
+  const base: Omit<Reply, 'message'> = {
     kind: 'answer',
     question: 'What is first?',
     intent: 'first',
@@ -48,6 +49,7 @@ function reply(overrides: Partial<Reply>): Reply {
     text: 'The first & best.\n\n“First & foremost.” (sentence 1 of 15)',
     ...overrides,
   };
+  return { ...base, message: overrides.message ?? messageFor(base) };
 }
 
 type AnyBlock = { type: string; block_id?: string; text?: { text: string }; elements?: { type: string; text: string | { text: string }; action_id?: string; value?: string }[] };
@@ -196,5 +198,12 @@ describe('help, home and feedback acknowledgement', () => {
     expect(acked).toHaveLength(message.blocks.length);
     expect(actionIds({ blocks: acked })).toEqual(['show_context', 'ask_intent:0', 'ask_intent:1']);
     expect(JSON.stringify(acked)).toContain('Thanks for the feedback 👍');
+  });
+});
+
+describe('renderReply for a known unanswerable question', () => {
+  it('leads with the engine’s own honest wording', () => {
+    const message = renderReply(reply({ kind: 'no-match', answer: null, source: null, related: [], message: "The article doesn't say who leads ISIS.", suggestions }), { totalSentences: 15 });
+    expect(JSON.stringify(message.blocks)).toContain("The article doesn't say who leads ISIS.");
   });
 });

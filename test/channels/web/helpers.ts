@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
+import { MESSAGES } from '../../../src/messages.js';
 import type { Channel } from '../../../src/channels/channel.js';
 import { createWebChannel, findProjectRoot, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
 import type { WebMessage } from '../../../src/channels/web/render.js';
@@ -62,6 +63,7 @@ function answerFor(question: string, i: Intent): Reply {
     question,
     intent: i.id,
     answer: i.answer,
+    message: i.answer,
     source: { sentence: s.text, number: s.number, paragraph: s.paragraph },
     confidence: 1,
     suggestions: [],
@@ -87,6 +89,7 @@ export function fixtureEngine(): Engine {
         question,
         intent: null,
         answer: null,
+        message: MESSAGES.notCovered,
         source: null,
         confidence: 0,
         suggestions: EXAMPLES,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderError, renderReply } from '../../../src/channels/web/render.js';
+import { messageFor } from '../../support/reply-message.js';
 import type { Reply } from '../../../src/core/types.js';
 import { MESSAGES } from '../../../src/messages.js';
 
@@ -8,18 +9,21 @@ const EXAMPLES = [
   { intent: 'raid', question: 'How many ISIS operatives were killed?' },
 ];
 
-const reply = (overrides: Partial<Reply>): Reply => ({
-  kind: 'answer',
-  question: 'q',
-  intent: null,
-  answer: null,
-  source: null,
-  confidence: 0,
-  suggestions: [],
-  related: [],
-  text: '',
-  ...overrides,
-});
+const reply = (overrides: Partial<Reply>): Reply => {
+  const base: Omit<Reply, 'message'> = {
+    kind: 'answer',
+    question: 'q',
+    intent: null,
+    answer: null,
+    source: null,
+    confidence: 0,
+    suggestions: [],
+    related: [],
+    text: '',
+    ...overrides,
+  };
+  return { ...base, message: overrides.message ?? messageFor(base) };
+};
 
 describe('render: an answer', () => {
   const answer = reply({
@@ -97,5 +101,13 @@ describe('render: plain data only', () => {
       chipsLabel: null,
       chips: [],
     });
+  });
+});
+
+describe('render: a known unanswerable question', () => {
+  it('leads with the engine’s own honest wording', () => {
+    const out = renderReply(reply({ kind: 'no-match', message: "The article doesn't say who leads ISIS.", suggestions: EXAMPLES }), 15);
+    expect(out.text).toBe("The article doesn't say who leads ISIS.");
+    expect(out.source).toBeNull();
   });
 });
