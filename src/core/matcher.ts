@@ -141,7 +141,7 @@ export class Matcher {
     intents.forEach((intent, i) => {
       const vocab = new Set<string>();
       const add = (text: string): string[] => {
-        for (const w of foldText(text).split(' ')) if (w) surface.add(w);
+        for (const w of normalizer.fold(text).split(' ')) if (w) surface.add(w);
         const tokens = normalizer.tokens(text);
         for (const t of tokens) vocab.add(t);
         return tokens;

@@ -78,6 +78,8 @@ export function stem(word: string): string {
   return w;
 }
 
+const CONTENT_CACHE_LIMIT = 20_000;
+
 export interface WordOptions {
   /** Stop after this many words: bounds the work on a huge message. */
   maxWords?: number;
@@ -92,6 +94,8 @@ interface AliasPhrase {
 export class Normalizer {
   private readonly phrasesByFirst = new Map<string, AliasPhrase[]>();
   private readonly canonicals = new Set<string>();
+  private readonly cache = new Map<string, readonly string[]>();
+  private readonly foldCache = new Map<string, string>();
 
   constructor(aliases: AliasTable = {}) {
     for (const [canonical, variants] of Object.entries(aliases)) {
@@ -103,11 +107,11 @@ export class Normalizer {
         if (first === undefined) continue;
         const list = this.phrasesByFirst.get(first) ?? [];
         list.push({ words, canonical: canon });
-        // Longest phrase first, so "united states" wins over "united".
-        list.sort((a, b) => b.words.length - a.words.length);
         this.phrasesByFirst.set(first, list);
       }
     }
+    // Longest phrase first, so "united states" wins over "united".
+    for (const list of this.phrasesByFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
   }
 
   /**
@@ -116,8 +120,28 @@ export class Normalizer {
    * "Amercia" can still become "us".
    */
   words(text: string, options: WordOptions = {}): string[] {
+    // Content is normalised by the validator and again by the index: remember it (questions from
+    // people, which come with a spelling corrector, are never cached, so the cache stays bounded).
+    const cacheable = options.correct === undefined && options.maxWords === undefined;
+    const cached = cacheable ? this.cache.get(text) : undefined;
+    if (cached) return [...cached];
+    const out = this.computeWords(text, options);
+    if (cacheable && this.cache.size < CONTENT_CACHE_LIMIT) this.cache.set(text, out);
+    return cacheable ? [...out] : out;
+  }
+
+  /** foldText, remembered for content (see `words`). */
+  fold(text: string): string {
+    const cached = this.foldCache.get(text);
+    if (cached !== undefined) return cached;
+    const folded = foldText(text);
+    if (this.foldCache.size < CONTENT_CACHE_LIMIT) this.foldCache.set(text, folded);
+    return folded;
+  }
+
+  private computeWords(text: string, options: WordOptions): string[] {
     const { maxWords = Number.POSITIVE_INFINITY, correct } = options;
-    const folded = splitWords(foldText(text));
+    const folded = splitWords(correct ? foldText(text) : this.fold(text));
     const raw = correct ? folded.slice(0, maxWords * 2).map(correct) : folded;
     const out: string[] = [];
     for (let i = 0; i < raw.length && out.length < maxWords; ) {
