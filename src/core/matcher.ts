@@ -21,7 +21,10 @@ import type { Intent } from './types.js';
 export interface MatcherOptions {
   /** Words beyond this are ignored: bounds the cost of a huge message. */
   maxWords?: number;
-  /** Largest fuse.js score (0 exact … 1 anything) for a spelling candidate. */
+  /**
+   * Largest fuse.js score (0 exact … 1 anything) for a spelling candidate. Generous on purpose:
+   * Bitap scores a swapped pair as two errors, and every candidate is then checked by edit distance.
+   */
   fuzzyThreshold?: number;
   /** Weight of question similarity versus vocabulary coverage, 0..1. */
   questionWeight?: number;
@@ -111,7 +114,6 @@ function maxEdits(word: string): number {
   return word.length < 8 ? 1 : 2;
 }
 
-const sortedLetters = (w: string): string => [...w].sort().join('');
 
 export class Matcher {
   readonly intents: readonly Intent[];
@@ -134,7 +136,7 @@ export class Matcher {
   constructor(intents: readonly Intent[], normalizer: Normalizer, options: MatcherOptions = {}) {
     this.intents = intents;
     this.normalizer = normalizer;
-    this.options = { maxWords: 60, fuzzyThreshold: 0.34, questionWeight: 0.7, unexplainedPenalty: 0.35, typeMismatch: 0.75, ...options };
+    this.options = { maxWords: 60, fuzzyThreshold: 0.6, questionWeight: 0.7, unexplainedPenalty: 0.35, typeMismatch: 0.75, ...options };
     warmWordFrequencies();
 
     const surface = new Set<string>(normalizer.aliasWords());
@@ -209,8 +211,6 @@ export class Matcher {
     let best = word;
     let bestDistance = limit + 1;
     for (const hit of this.fuseFor(word, limit).search(word, { limit: 12 })) {
-      // Four-letter words only forgive a swap ("mcuh"): one other edit turns them into too many real words.
-      if (word.length === 4 && sortedLetters(word) !== sortedLetters(hit.item)) continue;
       const d = editDistance(word, hit.item, limit);
       if (d < bestDistance || (d === bestDistance && d <= limit && hit.item < best)) {
         best = hit.item;
