@@ -67,6 +67,7 @@ interface Entry {
 }
 
 const CACHE_LIMIT = 5_000;
+const LONG_QUERY = 6;
 
 /** What kind of answer a question asks for, from its question words. */
 export type QuestionType = 'when' | 'duration' | 'count' | 'who' | 'where' | 'why' | 'other';
@@ -280,6 +281,9 @@ export class Matcher {
     }
 
     const qw = this.options.questionWeight;
+    // A long, rambling question carries filler the intents never use: beyond LONG_QUERY tokens,
+    // each unexplained word counts for less, so the penalty grows like the square root of the length.
+    const lengthDamping = Math.min(1, Math.sqrt(LONG_QUERY / tokens.length));
     const type = questionType(question.slice(0, 2_000));
     const candidates: (Candidate & { order: number })[] = [];
     for (const [i, best] of bestByIntent) {
@@ -296,7 +300,7 @@ export class Matcher {
       if (type !== 'other' && !(this.intentTypes[i] as Set<QuestionType>).has(type)) base *= this.options.typeMismatch;
       candidates.push({
         intent,
-        score: base * Math.exp(-this.options.unexplainedPenalty * unexplained),
+        score: base * Math.exp(-this.options.unexplainedPenalty * unexplained * lengthDamping),
         similarity: best.similarity,
         coverage,
         unexplained,
