@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { z } from 'zod';
 import { ContentError, type ContentProblem } from '../errors.js';
 import type { Thresholds } from './decide.js';
@@ -44,7 +44,7 @@ const ThresholdsSchema = z
 
 export function loadThresholds(file: string): { thresholds?: Thresholds; problems: ContentProblem[] } {
   try {
-    const parsed = ThresholdsSchema.safeParse(parse(readFileSync(file, 'utf8')));
+    const parsed = ThresholdsSchema.safeParse(load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }));
     if (parsed.success) return { thresholds: parsed.data, problems: [] };
     return { problems: parsed.error.issues.map((i) => ({ file, field: i.path.join('.'), message: i.message })) };
   } catch (err) {

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
+
+// The `yaml` package (positions for messages) loads only when a message needs it: start-up stays quick.
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+const yamlLib = (): YamlModule => (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
 import { z } from 'zod';
 import type { ContentProblem } from '../errors.js';
 import { foldText, type AliasTable, type Normalizer } from './normalize.js';
@@ -29,53 +36,92 @@ const AliasFileSchema = z
   .object({ aliases: z.record(z.string().regex(/^[a-z0-9-]+$/, 'canonical forms are single lowercase words'), z.array(z.string().min(1))) })
   .strict();
 
-interface Located {
-  doc: Document;
-  lines: LineCounter;
-  file: string;
-}
+/**
+ * A parsed YAML file. js-yaml reads the data (fast, which keeps start-up
+ * quick); node positions come from a second parse with the `yaml` package,
+ * made only when a message needs to point at a line.
+ */
+class YamlFile {
+  private located?: { doc: Document; lines: LineCounter };
 
-function position(loc: Located, path: readonly (string | number)[]): { line?: number; column?: number } {
-  // Walk up the path until a node exists: a missing field is reported at its intent.
-  for (let n = path.length; n >= 0; n--) {
-    const node = loc.doc.getIn(path.slice(0, n), true) as Node | undefined;
-    const start = node?.range?.[0];
-    if (start !== undefined) {
-      const { line, col } = loc.lines.linePos(start);
-      return { line, column: col };
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+    readonly data: unknown,
+  ) {}
+
+  private get loc(): { doc: Document; lines: LineCounter } {
+    if (!this.located) {
+      const { LineCounter: Lines, parseDocument } = yamlLib();
+      const lines = new Lines();
+      this.located = { doc: parseDocument(this.text, { lineCounter: lines, uniqueKeys: true }), lines };
     }
+    return this.located;
   }
-  return {};
-}
 
-/** Where a mapping's key (not its value) starts: an unknown field is reported at its name. */
-function keyPosition(loc: Located, mapPath: readonly (string | number)[], key: string): { line?: number; column?: number } {
-  const map = loc.doc.getIn(mapPath, true);
-  if (isMap(map)) {
-    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-    const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-    if (start !== undefined) {
-      const { line, col } = loc.lines.linePos(start);
-      return { line, column: col };
+  /** Where the node at `path` starts; a missing field is reported at its nearest parent. */
+  position(path: readonly (string | number)[]): { line?: number; column?: number } {
+    const { doc, lines } = this.loc;
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+      const start = node?.range?.[0];
+      if (start !== undefined) {
+        const { line, col } = lines.linePos(start);
+        return { line, column: col };
+      }
     }
+    return {};
   }
-  return position(loc, [...mapPath, key]);
+
+  /** Where a mapping's key (not its value) starts: an unknown field is reported at its name. */
+  keyPosition(mapPath: readonly (string | number)[], key: string): { line?: number; column?: number } {
+    const { doc, lines } = this.loc;
+    const { isMap, isScalar } = yamlLib();
+    const map = doc.getIn(mapPath, true);
+    if (isMap(map)) {
+      const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+      const start = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+      if (start !== undefined) {
+        const { line, col } = lines.linePos(start);
+        return { line, column: col };
+      }
+    }
+    return this.position([...mapPath, key]);
+  }
 }
 
-function parseYaml(text: string, file: string): { loc?: Located; problems: ContentProblem[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0]?.line,
-        column: e.linePos?.[0]?.col,
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      })),
-    };
+function parseYaml(text: string, file: string): { yaml?: YamlFile; problems: ContentProblem[] } {
+  try {
+    return { yaml: new YamlFile(file, text, loadYaml(text, { schema: CORE_SCHEMA, filename: file })), problems: [] };
+  } catch (err) {
+    // Let the `yaml` package describe a syntax error: its messages and positions are the clearer ones.
+    const { LineCounter: Lines, parseDocument } = yamlLib();
+    const lines = new Lines();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      return {
+        problems: doc.errors.map((e) => ({
+          file,
+          line: e.linePos?.[0]?.line,
+          column: e.linePos?.[0]?.col,
+          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        })),
+      };
+    }
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    const reason = (err as { reason?: string }).reason ?? (err as Error).message;
+    return { problems: [{ file, ...(mark ? { line: mark.line + 1, column: mark.column + 1 } : {}), message: `YAML syntax error: ${reason}` }] };
   }
-  return { loc: { doc, lines, file }, problems: [] };
+}
+
+/** The line of each `- id: …` entry, found without a second parse. */
+function idLinesOf(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = /^\s*-\s+id:\s*["']?([A-Za-z0-9_-]+)/.exec(line);
+    if (m?.[1] && !out.has(m[1])) out.set(m[1], i + 1);
+  });
+  return out;
 }
 
 function readText(file: string): { text?: string; problems: ContentProblem[] } {
@@ -89,13 +135,13 @@ function readText(file: string): { text?: string; problems: ContentProblem[] } {
 export function loadAliases(file: string): { aliases: AliasTable; problems: ContentProblem[] } {
   const { text, problems } = readText(file);
   if (text === undefined) return { aliases: {}, problems };
-  const { loc, problems: yamlProblems } = parseYaml(text, file);
-  if (!loc) return { aliases: {}, problems: yamlProblems };
-  const parsed = AliasFileSchema.safeParse(loc.doc.toJS());
+  const { yaml, problems: yamlProblems } = parseYaml(text, file);
+  if (!yaml) return { aliases: {}, problems: yamlProblems };
+  const parsed = AliasFileSchema.safeParse(yaml.data);
   if (!parsed.success) {
     return {
       aliases: {},
-      problems: parsed.error.issues.map((issue) => ({ file, ...position(loc, issue.path as (string | number)[]), field: issue.path.join('.'), message: issue.message })),
+      problems: parsed.error.issues.map((issue) => ({ file, ...yaml.position(issue.path as (string | number)[]), field: issue.path.join('.'), message: issue.message })),
     };
   }
   const seen = new Map<string, string>();
@@ -105,7 +151,7 @@ export function loadAliases(file: string): { aliases: AliasTable; problems: Cont
       const key = foldText(variant);
       const other = seen.get(key);
       if (other !== undefined && other !== canonical) {
-        out.push({ file, ...keyPosition(loc, ['aliases'], canonical), field: `aliases.${canonical}`, message: `"${variant}" is also an alias of "${other}"` });
+        out.push({ file, ...yaml.keyPosition(['aliases'], canonical), field: `aliases.${canonical}`, message: `"${variant}" is also an alias of "${other}"` });
       }
       seen.set(key, canonical);
     }
@@ -195,17 +241,18 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
   const warnings: ContentProblem[] = [];
   const { text, problems } = readText(file);
   if (text === undefined) return { intents: [], errors: problems, warnings };
-  const { loc, problems: yamlProblems } = parseYaml(text, file);
-  if (!loc) return { intents: [], errors: yamlProblems, warnings };
+  const { yaml, problems: yamlProblems } = parseYaml(text, file);
+  if (!yaml) return { intents: [], errors: yamlProblems, warnings };
 
-  const top = FileSchema.safeParse(loc.doc.toJS());
+  const top = FileSchema.safeParse(yaml.data);
   if (!top.success) {
-    const issues = top.error.issues.map((issue) => ({ file, ...position(loc, issue.path as (string | number)[]), field: issue.path.join('.') || undefined, message: issue.message }));
+    const issues = top.error.issues.map((issue) => ({ file, ...yaml.position(issue.path as (string | number)[]), field: issue.path.join('.') || undefined, message: issue.message }));
     return { intents: [], errors: issues, warnings };
   }
 
   const intents: Intent[] = [];
-  const { idLines, questionOwner } = shared;
+  const { idLines: firstDefined, questionOwner } = shared;
+  const idLines = idLinesOf(text);
   const rawItems = top.data.intents;
   for (const r of rawItems) {
     const id = (r as { id?: unknown })?.id;
@@ -213,7 +260,7 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
   }
 
   rawItems.forEach((raw, index) => {
-    const at = (...path: (string | number)[]) => position(loc, ['intents', index, ...path]);
+    const at = (...path: (string | number)[]) => yaml.position(['intents', index, ...path]);
     const rawId = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
     const parsed = IntentSchema.safeParse(raw);
     if (!parsed.success) {
@@ -221,7 +268,7 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
         const path = issue.path as (string | number)[];
         const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
         if (unknownKeys.length > 0) {
-          for (const key of unknownKeys) errors.push({ file, ...keyPosition(loc, ['intents', index], key), intent: rawId ?? `#${index + 1}`, field: key, message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)' });
+          for (const key of unknownKeys) errors.push({ file, ...yaml.keyPosition(['intents', index], key), intent: rawId ?? `#${index + 1}`, field: key, message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)' });
         } else {
           errors.push({ file, ...at(...path), intent: rawId ?? `#${index + 1}`, field: path.join('.') || undefined, message: issue.message });
         }
@@ -229,12 +276,12 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
       return;
     }
     const data = parsed.data;
-    const line = at().line ?? 0;
+    const line = idLines.get(data.id) ?? 0;
     const problem = (field: string, message: string, path: (string | number)[] = [field]): ContentProblem => ({ file, ...at(...path), intent: data.id, field, message });
 
-    const first = idLines.get(data.id);
+    const first = firstDefined.get(data.id);
     if (first !== undefined) errors.push(problem('id', `duplicate id (first defined at ${first.startsWith(`${file}:`) ? `line ${first.slice(file.length + 1)}` : basename(first)})`));
-    else idLines.set(data.id, `${file}:${line}`);
+    else firstDefined.set(data.id, `${file}:${line}`);
 
     data.questions.forEach((q, qi) => {
       const key = normalizer.words(q).join(' ');
@@ -291,9 +338,9 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
     intents.forEach((intent) => {
       const index = rawItems.findIndex((r) => (r as { id?: unknown })?.id === intent.id);
       intent.related.forEach((rel, ri) => {
-        const at = position(loc, ['intents', index, 'related', ri]);
-        if (!ids.has(rel)) out.errors.push({ file, ...at, intent: intent.id, field: `related[${ri}]`, message: `no intent has the id "${rel}"` });
-        else if (rel === intent.id) out.warnings.push({ file, ...at, intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
+        const at = (): { line?: number; column?: number } => yaml.position(['intents', index, 'related', ri]);
+        if (!ids.has(rel)) out.errors.push({ file, ...at(), intent: intent.id, field: `related[${ri}]`, message: `no intent has the id "${rel}"` });
+        else if (rel === intent.id) out.warnings.push({ file, ...at(), intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
       });
     });
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { ContentError } from '../errors.js';
 import type { Article, Paragraph, Sentence } from './types.js';
 
@@ -66,7 +66,7 @@ export function loadArticle({ dir, metadataFile = 'metadata.yaml' }: KnowledgeFi
   const metaPath = join(dir, metadataFile);
   let meta: unknown;
   try {
-    meta = parse(readFileSync(metaPath, 'utf8'));
+    meta = load(readFileSync(metaPath, 'utf8'), { schema: CORE_SCHEMA });
   } catch (err) {
     throw new ContentError([{ file: metaPath, message: `cannot read metadata: ${(err as Error).message}` }]);
   }
