@@ -7,6 +7,11 @@
  *
  *   npm run reliability                      # full run, 5-minute soak
  *   npm run reliability -- --soak-seconds 30 # quick check
+ *
+ * One copy of everything: the scenarios live in test/reliability/ (vitest
+ * runs the same functions in process, behaviours only) and the simulator in
+ * test/support/slack-sim/; scripts/reliability.tsconfig.json compiles this
+ * file and what it imports into dist/reliability/, next to the app's build.
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
