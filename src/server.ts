@@ -33,10 +33,14 @@ export function createHttpServer(options: { channels: readonly Channel[]; logger
   return server;
 }
 
+// Slack may deliver a burst of events at once: a short accept queue makes late connections wait
+// for a SYN retry (1 s, then 3 s), past Slack's 3-second limit. The kernel caps it at somaxconn.
+const LISTEN_BACKLOG = 4096;
+
 export function listen(server: Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);

@@ -6,6 +6,7 @@ import { defaultPaths, loadContent } from '../core/content.js';
 import { createEngine, loadEngine } from '../core/engine.js';
 import { parseLabelled, type LabelledQuestion } from '../core/evaluate.js';
 import type { Intent } from '../core/types.js';
+import { seededRandom } from './random.js';
 import { projectRoot } from './root.js';
 
 /**
@@ -22,18 +23,6 @@ console.log(performance.now() - t0);
 
 type Category = 'short' | 'full' | 'typo' | 'long' | 'huge';
 
-// Deterministic pseudo-random numbers (mulberry32), so every run asks the same questions.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function typo(text: string, rnd: () => number): string {
   const chars = [...text];
   const edits = 1 + Math.floor(rnd() * 2);
@@ -48,7 +37,7 @@ function typo(text: string, rnd: () => number): string {
 }
 
 export function makeQuestions(seeds: readonly string[], count: number, seed = 42): { text: string; category: Category }[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = (): string => seeds[Math.floor(rnd() * seeds.length)] as string;
   const out: { text: string; category: Category }[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIMITS } from '../../src/channels/slack/blocks.js';
+import { seededRandom } from '../../src/cli/random.js';
 
 /**
  * Checks applied to every Slack message the app sends: Slack's size limits,
@@ -119,18 +120,6 @@ export class Article {
   }
 }
 
-/** Mulberry32: a small seeded PRNG, so the fuzz strings are the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const RANGES: [number, number][] = [
   [0x20, 0x7e], // ASCII, Slack's < > & included
   [0x00, 0x1f], // control characters
@@ -148,7 +137,7 @@ const RANGES: [number, number][] = [
 
 /** `count` random strings of 0..300 code points drawn from awkward Unicode ranges. */
 export function randomStrings(count: number, seed = 20_240_531): string[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const strings: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const length = Math.floor(random() * random() * 300);

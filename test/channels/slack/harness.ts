@@ -6,8 +6,8 @@ import type { SlackConfig } from '../../../src/config.js';
 import { loadEngine } from '../../../src/core/engine.js';
 import type { Engine } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
-import { createHttpServer, listen } from '../../../src/server.js';
 import { SlackSender, SlackSim } from '../../support/slack-sim/index.js';
+import { serveChannels } from '../../support/serve.js';
 
 export const BOT_TOKEN = 'xoxb-0000-test-bot-token';
 export const APP_TOKEN = 'xapp-1-test-app-token';
@@ -82,9 +82,7 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
     ...(mode === 'socket' ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
   };
   const channel = createSlackChannel({ config, engine: options.engine ?? realEngine(), logger: logs.logger, options: options.channelOptions ?? TEST_OPTIONS });
-  const server = createHttpServer({ channels: [channel], logger: logs.logger });
-  const port = await listen(server, 0, '127.0.0.1');
-  await channel.start(server);
+  const { server, port, close } = await serveChannels([channel], logs.logger);
   const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
   return {
     sim,
@@ -94,9 +92,7 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
     logs,
     sender,
     async close() {
-      await channel.stop();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await close();
       await sim.close();
     },
   };

@@ -7,7 +7,7 @@ import type { WebMessage } from '../../../src/channels/web/render.js';
 import { loadEngine } from '../../../src/core/engine.js';
 import type { Article, Engine, Intent, Reply, Sentence, Suggestion } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
-import { createHttpServer, listen } from '../../../src/server.js';
+import { serveChannels } from '../../support/serve.js';
 
 /** A logger that keeps its JSON lines in memory, so tests stay quiet and can read them. */
 export function memoryLogger(): { logger: Logger; records: () => Record<string, unknown>[] } {
@@ -124,20 +124,8 @@ export interface RunningWebChat {
 export async function startWebChat(options: Partial<WebChannelOptions> & { extraChannels?: Channel[] } = {}): Promise<RunningWebChat> {
   const { logger, records } = memoryLogger();
   const channel = createWebChannel({ engine: options.engine ?? fixtureEngine(), logger, ...options });
-  const server = createHttpServer({ channels: [...(options.extraChannels ?? []), channel], logger });
-  const port = await listen(server, 0, '127.0.0.1');
-  await channel.start(server);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    channel,
-    records,
-    async close() {
-      await channel.stop();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
+  const { port, close } = await serveChannels([...(options.extraChannels ?? []), channel], logger, [channel]);
+  return { port, url: `http://127.0.0.1:${port}`, channel, records, close };
 }
 
 export interface TestClient {
