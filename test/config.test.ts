@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { configSecrets, parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const BOT = 'xoxb-1111-2222-abcdef';
+const APP = 'xapp-1-A111-222-abcdef';
+const SECRET = 'abcdef0123456789abcdef0123456789';
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('a fresh clone with no .env', () => {
+  it('serves the web chat alone on port 3000', () => {
+    expect(parseConfig({})).toEqual({ port: 3000, logLevel: 'info', slack: null, webChat: true });
+  });
+});
+
+describe('Slack modes', () => {
+  it('uses Socket Mode when the app token is set', () => {
+    expect(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).slack).toEqual({ mode: 'socket', botToken: BOT, appToken: APP });
+  });
+
+  it('uses HTTP mode with a signing secret, and a Web API URL ending in a slash', () => {
+    const config = parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9999/api', PORT: '8080', WEB_CHAT: 'OFF' });
+    expect(config).toEqual({ port: 8080, logLevel: 'info', webChat: false, slack: { mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'http://127.0.0.1:9999/api/' } });
+  });
+});
+
+describe('bad configuration', () => {
+  it('names every bad variable at once, with where to find it, and never echoes a secret', () => {
+    const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud', SLACK_BOT_TOKEN: 'xoxp-user-token', WEB_CHAT: 'maybe' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT must be a whole number/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of debug, info, warn, error/);
+    expect(problems.join('\n')).toMatch(/SLACK_BOT_TOKEN must be the Bot User OAuth Token starting with "xoxb-" .*OAuth & Permissions/);
+    expect(problems.join('\n')).toMatch(/WEB_CHAT must be "on" or "off"/);
+    expect(problems.join('\n')).not.toContain('xoxp-user-token');
+  });
+
+  it('requires the signing secret in HTTP mode', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: BOT })).toEqual([expect.stringMatching(/SLACK_SIGNING_SECRET .*required in HTTP mode/)]);
+  });
+
+  it('refuses Slack variables without a bot token', () => {
+    expect(problemsOf({ SLACK_APP_TOKEN: APP })).toEqual([expect.stringMatching(/SLACK_BOT_TOKEN is not set, but other Slack variables are/)]);
+  });
+
+  it('refuses to serve nothing', () => {
+    expect(problemsOf({ WEB_CHAT: 'off' })).toEqual([expect.stringMatching(/Nothing to serve/)]);
+  });
+});
+
+describe('secrets for redaction', () => {
+  it('lists every configured token and secret', () => {
+    expect(configSecrets(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP, SLACK_SIGNING_SECRET: SECRET }))).toEqual([BOT, APP, SECRET]);
+  });
+});
