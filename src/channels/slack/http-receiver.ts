@@ -50,13 +50,21 @@ function send(res: ServerResponse, status: number, body = '', type = 'text/plain
   res.end(body);
 }
 
+/** Answers under way at once for acked events; more wait in the queue. */
+const ANSWERING_AT_ONCE = 16;
+
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Events already acked, waiting to be answered: one per event-loop turn, so acks of new requests go first. */
-  private readonly queue: (() => void)[] = [];
+  /**
+   * Events already acked, waiting to be answered: one started per event-loop turn and at most
+   * ANSWERING_AT_ONCE in flight, so under a burst the acks of new requests go first and the
+   * Web API calls do not crowd them out.
+   */
+  private readonly queue: (() => Promise<void>)[] = [];
   private draining = false;
+  private answering = 0;
   private readonly maxQueued: number;
   private readonly bodyLimit: number;
   private readonly maxSkewSeconds: number;
@@ -194,22 +202,27 @@ export class SlackHttpReceiver implements Receiver {
 
   private later(job: () => Promise<void>): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push(() => void job().finally(resolve));
-      if (!this.draining) {
-        this.draining = true;
-        setImmediate(this.drain);
-      }
+      this.queue.push(() => job().finally(resolve));
+      this.scheduleDrain();
     });
   }
 
-  private readonly drain = (): void => {
-    const job = this.queue.shift();
-    if (!job) {
-      this.draining = false;
-      return;
-    }
-    job();
+  private scheduleDrain(): void {
+    if (this.draining || this.queue.length === 0 || this.answering >= ANSWERING_AT_ONCE) return;
+    this.draining = true;
     setImmediate(this.drain);
+  }
+
+  private readonly drain = (): void => {
+    this.draining = false;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.answering += 1;
+    void job().finally(() => {
+      this.answering -= 1;
+      this.scheduleDrain();
+    });
+    this.scheduleDrain();
   };
 
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
