@@ -7,6 +7,7 @@
  *
  *   npm run reliability                      # full run, 5-minute soak
  *   npm run reliability -- --soak-seconds 30 # quick check
+ *   npm run reliability -- --only 1,6        # just these scenarios; docs/reliability.md is left alone
  *
  * One copy of everything: the scenarios live in test/reliability/ (vitest
  * runs the same functions in process, behaviours only) and the simulator in
@@ -47,6 +48,15 @@ function option(name: string, fallback: number): number {
 
 const soakSeconds = option('--soak-seconds', 300);
 
+/** Scenario numbers given with --only, or null for all of them. */
+const only = ((): Set<number> | null => {
+  const at = process.argv.indexOf('--only');
+  if (at === -1) return null;
+  const numbers = (process.argv[at + 1] ?? '').split(',').map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 10)) throw new Error('--only takes scenario numbers from 1 to 10, e.g. --only 1,6');
+  return new Set(numbers);
+})();
+
 /** The real app in its own process, as a scenario target. */
 async function startApp(mode: 'http' | 'socket', sim: SlackSim, webChat: boolean): Promise<{ app: AppProcess; target: SlackTarget; web: WebTarget }> {
   const app = await AppProcess.start({
@@ -74,6 +84,7 @@ async function startApp(mode: 'http' | 'socket', sim: SlackSim, webChat: boolean
 }
 
 async function section(rows: Row[], name: string, run: () => Promise<Row[]> | Row[]): Promise<void> {
+  if (only && !only.has(Number.parseInt(name, 10))) return;
   const started = Date.now();
   process.stderr.write(`${name}…`);
   try {
@@ -183,9 +194,10 @@ async function main(): Promise<void> {
     text,
     '',
   ].join('\n');
+  process.exitCode = failed === 0 ? 0 : 1;
+  if (only) return;
   writeFileSync(resolve(root, 'docs', 'reliability.md'), doc);
   process.stderr.write('Written to docs/reliability.md\n');
-  process.exitCode = failed === 0 ? 0 : 1;
 }
 
 await main();

@@ -52,6 +52,8 @@ function send(res: ServerResponse, status: number, body = '', type = 'text/plain
 
 /** Answers under way at once for acked events; more wait in the queue. */
 const ANSWERING_AT_ONCE = 16;
+/** How long an acked event's answer may wait for a burst of incoming requests to be acked. */
+const ACK_PRIORITY_MS = 1_000;
 
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
@@ -62,9 +64,11 @@ export class SlackHttpReceiver implements Receiver {
    * ANSWERING_AT_ONCE in flight, so under a burst the acks of new requests go first and the
    * Web API calls do not crowd them out.
    */
-  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly queue: { job: () => Promise<void>; queuedAt: number }[] = [];
   private draining = false;
   private answering = 0;
+  /** Requests still being read and verified: while any are, their acks go before new answers. */
+  private reading = 0;
   private readonly maxQueued: number;
   private readonly bodyLimit: number;
   private readonly maxSkewSeconds: number;
@@ -159,6 +163,20 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.reading += 1;
+    let read = false;
+    const doneReading = (): void => {
+      if (!read) this.reading -= 1;
+      read = true;
+    };
+    try {
+      await this.serveRead(req, res, doneReading);
+    } finally {
+      doneReading();
+    }
+  }
+
+  private async serveRead(req: IncomingMessage, res: ServerResponse, doneReading: () => void): Promise<void> {
     if (this.stopped || !this.app) return this.reject(req, res, { status: 503, reason: 'shutting_down' });
     const early = this.checkHeaders(req);
     if (early) return this.reject(req, res, early);
@@ -180,6 +198,7 @@ export class SlackHttpReceiver implements Receiver {
 
     const retryNum = Number.parseInt(header(req, 'x-slack-retry-num') ?? '', 10);
     const retryReason = header(req, 'x-slack-retry-reason');
+    doneReading();
     await this.dispatch(res, {
       body: parsed,
       ...(Number.isInteger(retryNum) ? { retryNum } : {}),
@@ -190,9 +209,9 @@ export class SlackHttpReceiver implements Receiver {
   /**
    * An Events API callback needs nothing but a 200, and Bolt would send it
    * before running any listener anyway: send it now, and answer the event
-   * later, one event per event-loop turn. Under a burst, the acks of the
-   * requests still arriving then go before the answering (engine, Web API
-   * calls), and all stay within Slack's 3 seconds.
+   * later (see `queue`). Under a burst, the acks of the requests still
+   * arriving then go before the answering (engine, Web API calls), and all
+   * stay within Slack's 3 seconds.
    */
   private ackFirst(body: Record<string, unknown>): boolean {
     const type = (body.event as { type?: unknown } | undefined)?.type;
@@ -202,7 +221,7 @@ export class SlackHttpReceiver implements Receiver {
 
   private later(job: () => Promise<void>): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push(() => job().finally(resolve));
+      this.queue.push({ job: () => job().finally(resolve), queuedAt: Date.now() });
       this.scheduleDrain();
     });
   }
@@ -215,8 +234,16 @@ export class SlackHttpReceiver implements Receiver {
 
   private readonly drain = (): void => {
     this.draining = false;
-    const job = this.queue.shift();
-    if (!job) return;
+    const next = this.queue[0];
+    if (!next) return;
+    // Acks first: while requests are being read, hold new answers back, but never for long.
+    if (this.reading > 0 && Date.now() - next.queuedAt < ACK_PRIORITY_MS) {
+      this.draining = true;
+      setTimeout(this.drain, 5);
+      return;
+    }
+    this.queue.shift();
+    const { job } = next;
     this.answering += 1;
     void job().finally(() => {
       this.answering -= 1;
