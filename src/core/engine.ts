@@ -27,25 +27,27 @@ export interface InspectableEngine extends Engine {
   rank(question: string): Ranking;
 }
 
-/** One example question per part of the article, spread over its paragraphs. */
-function pickExamples(intents: readonly Intent[], count: number): Suggestion[] {
-  const article = intents.filter((i) => i.sentence);
+/** The first article intent of each sentence, in article order: where example questions come from. */
+function examplePool(intents: readonly Intent[]): Intent[] {
   const firstPerSentence = new Map<number, Intent>();
-  for (const i of article) if (!firstPerSentence.has(i.sentence?.number as number)) firstPerSentence.set(i.sentence?.number as number, i);
-  const pool = [...firstPerSentence.values()];
-  if (pool.length === 0) return [];
-  const out: Suggestion[] = [];
-  for (let k = 0; k < Math.min(count, pool.length); k++) {
-    out.push(suggestionFor(pool[Math.floor((k * pool.length) / Math.min(count, pool.length) + pool.length / (2 * count))] ?? (pool[k] as Intent)));
+  for (const intent of intents) {
+    const n = intent.sentence?.number;
+    if (n !== undefined && !firstPerSentence.has(n)) firstPerSentence.set(n, intent);
   }
-  return out;
+  return [...firstPerSentence.entries()].sort((x, y) => x[0] - y[0]).map(([, intent]) => intent);
+}
+
+/** `count` example questions spread evenly over the article, so they show how much it covers. */
+function spread(pool: readonly Intent[], count: number): Suggestion[] {
+  const n = Math.min(Math.max(0, count), pool.length);
+  return Array.from({ length: n }, (_, k) => suggestionFor(pool[Math.floor(((k + 0.5) * pool.length) / n)] as Intent));
 }
 
 export function createEngine(parts: EngineParts): InspectableEngine {
   const { article, intents, normalizer, thresholds } = parts;
   const matcher = new Matcher(intents, normalizer, parts.matcherOptions);
-  const examplePool = pickExamples(intents, 6);
-  const replies = new ReplyBuilder(article, intents, examplePool.slice(0, 3));
+  const pool = examplePool(intents);
+  const replies = new ReplyBuilder(article, intents, spread(pool, 3));
   const byId = new Map(intents.map((i) => [i.id, i]));
 
   const clean = (question: unknown): string | null => {
@@ -76,7 +78,7 @@ export function createEngine(parts: EngineParts): InspectableEngine {
       return replies.answer(question, intent, 1);
     },
     examples(count = 3): readonly Suggestion[] {
-      return examplePool.slice(0, Math.max(0, count));
+      return spread(pool, count);
     },
   };
 }

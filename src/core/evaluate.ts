@@ -64,7 +64,7 @@ export interface Metrics {
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function predict(engine: InspectableEngine, item: LabelledQuestion, ranking: Ranking, thresholds: Thresholds): Prediction {
+export function predict(item: LabelledQuestion, ranking: Ranking, thresholds: Thresholds): Prediction {
   const decision = decide(ranking, thresholds);
   const best = decision.best;
   let kind: Prediction['kind'] = decision.kind;
@@ -75,7 +75,6 @@ export function predict(engine: InspectableEngine, item: LabelledQuestion, ranki
   else if (item.expected === 'none') outcome = kind === 'answer' ? 'wrong' : 'correct';
   else if (kind === 'answer') outcome = sentence !== null && item.expected.includes(sentence) ? 'correct' : 'wrong';
   else outcome = 'abstained';
-  void engine;
   return { item, kind, intent: kind === 'answer' || kind === 'chat' ? (best?.intent.id ?? null) : null, sentence, score: best?.score ?? 0, outcome };
 }
 
@@ -136,7 +135,7 @@ const labelOf = (e: LabelledQuestion['expected']): string => (typeof e === 'stri
 
 export function evaluate(engine: InspectableEngine, items: readonly LabelledQuestion[], thresholds: Thresholds = engine.thresholds): Report {
   const rankings = items.map((item) => engine.rank(item.question));
-  const run = (t: Thresholds): Prediction[] => items.map((item, i) => predict(engine, item, rankings[i] as Ranking, t));
+  const run = (t: Thresholds): Prediction[] => items.map((item, i) => predict(item, rankings[i] as Ranking, t));
   const predictions = run(thresholds);
   const articleText = engine.article.text;
   const metrics = metricsOf(predictions, articleText, engine);
