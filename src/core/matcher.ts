@@ -35,7 +35,6 @@ export interface MatcherOptions {
 
 }
 
-
 export interface Candidate {
   intent: Intent;
   /** Combined score, 0..1. */
@@ -115,7 +114,6 @@ function maxEdits(word: string): number {
   return word.length < 8 ? 1 : 2;
 }
 
-
 export class Matcher {
   readonly intents: readonly Intent[];
   private readonly normalizer: Normalizer;
@@ -126,7 +124,6 @@ export class Matcher {
   private readonly intentVocab: Set<string>[] = [];
   /** Question types each intent is asked with. */
   private readonly intentTypes: Set<QuestionType>[] = [];
-
   private readonly unknownWeight: number;
   private readonly surface: Set<string>;
   private readonly fuzzyWords: string[];
@@ -166,7 +163,6 @@ export class Matcher {
     for (const vocab of this.intentVocab) for (const t of vocab) df.set(t, (df.get(t) ?? 0) + 1);
     for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
     this.unknownWeight = Math.log(1 + n);
-
 
     this.entries.forEach((entry, index) => {
       let sum = 0;
