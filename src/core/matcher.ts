@@ -130,6 +130,8 @@ export class Matcher {
   /** One fuse.js index per query-word length and first letter, over the known words within reach of it. */
   private readonly fuseByShape = new Map<string, Fuse<string>>();
   private readonly corrections = new Map<string, string>();
+  /** Per-question dot products, indexed by entry; always all zero between calls to rank. */
+  private readonly dotBuffer: Float64Array;
 
   constructor(intents: readonly Intent[], normalizer: Normalizer, options: MatcherOptions = {}) {
     this.intents = intents;
@@ -164,6 +166,7 @@ export class Matcher {
     for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
     this.unknownWeight = Math.log(1 + n);
 
+    this.dotBuffer = new Float64Array(this.entries.length);
     this.entries.forEach((entry, index) => {
       let sum = 0;
       for (const t of entry.tokens) {
@@ -259,21 +262,32 @@ export class Matcher {
     }
     const queryNorm = Math.sqrt(queryNormSq);
 
-    const dots = new Map<number, number>();
+    // Dot products through the postings, in a reused buffer: the hot loop allocates nothing.
+    const dots = this.dotBuffer;
+    const touched: number[] = [];
     for (const t of tokens) {
       const list = this.postings.get(t);
       if (!list) continue;
       const w2 = this.weight(t) ** 2;
-      for (const e of list) dots.set(e, (dots.get(e) ?? 0) + w2);
+      for (const e of list) {
+        if (dots[e] === 0) touched.push(e);
+        dots[e] = (dots[e] as number) + w2;
+      }
     }
 
     const bestByIntent = new Map<number, { similarity: number; question: number }>();
-    for (const [e, dot] of dots) {
+    for (const e of touched) {
+      const dot = dots[e] as number;
+      dots[e] = 0;
       const entry = this.entries[e] as Entry;
       if (exclude && this.intents[entry.intent]?.id === exclude.intent && entry.question === exclude.question) continue;
       const similarity = dot / (queryNorm * entry.norm);
       const current = bestByIntent.get(entry.intent);
-      if (!current || similarity > current.similarity) bestByIntent.set(entry.intent, { similarity, question: entry.question });
+      if (!current) bestByIntent.set(entry.intent, { similarity, question: entry.question });
+      else if (similarity > current.similarity) {
+        current.similarity = similarity;
+        current.question = entry.question;
+      }
     }
 
     const qw = this.options.questionWeight;
