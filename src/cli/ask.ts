@@ -11,7 +11,7 @@ const USAGE = `Usage:
   npm run --silent ask -- --jsonl < questions.txt     one JSON line per input line`;
 
 /** The CLI's JSON contract: stable field names, one object per question. */
-export interface AskResult {
+interface AskResult {
   question: string;
   answered: boolean;
   kind: Reply['kind'];
@@ -23,7 +23,7 @@ export interface AskResult {
   reply: string;
 }
 
-export function toResult(question: string, reply: Reply): AskResult {
+function toResult(question: string, reply: Reply): AskResult {
   const answered = reply.kind === 'answer' && reply.source !== null;
   return {
     question,
@@ -38,7 +38,7 @@ export function toResult(question: string, reply: Reply): AskResult {
   };
 }
 
-export function formatReadable(reply: Reply, total: number): string {
+function formatReadable(reply: Reply, total: number): string {
   const lines: string[] = [];
   if (reply.kind === 'answer' && reply.source) {
     lines.push(reply.answer ?? '', '', `  Source, sentence ${reply.source.number} of ${total} (paragraph ${reply.source.paragraph}):`, `  “${reply.source.sentence}”`);

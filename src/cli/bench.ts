@@ -37,7 +37,7 @@ function typo(text: string, rnd: () => number): string {
   return chars.join('');
 }
 
-export function makeQuestions(seeds: readonly string[], count: number, seed = 42): { text: string; category: Category }[] {
+function makeQuestions(seeds: readonly string[], count: number, seed = 42): { text: string; category: Category }[] {
   const rnd = seededRandom(seed);
   const pick = (): string => seeds[Math.floor(rnd() * seeds.length)] as string;
   const out: { text: string; category: Category }[] = [];

@@ -8,7 +8,7 @@ import { projectRoot } from './root.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(6);
 
-export function formatReport(report: Report, files: readonly string[]): string {
+function formatReport(report: Report, files: readonly string[]): string {
   const m = report.metrics;
   const out: string[] = [];
   out.push(`Evaluation of ${files.join(', ')}`);

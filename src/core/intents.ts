@@ -15,7 +15,7 @@ import type { Article, Intent, Sentence } from './types.js';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Fewer example questions than this is allowed but warned about: matching generalises from variety. */
-export const RECOMMENDED_QUESTIONS = 10;
+const RECOMMENDED_QUESTIONS = 10;
 
 const IntentSchema = z
   .object({

@@ -173,10 +173,6 @@ export class Normalizer {
     return out;
   }
 
-  isCanonical(token: string): boolean {
-    return this.canonicals.has(token);
-  }
-
   isStopWord(word: string): boolean {
     return STOP_WORDS.has(word);
   }
