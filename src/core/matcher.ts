@@ -188,9 +188,11 @@ export class Matcher {
     const key = `${word.length}:${word[0]}`;
     let fuse = this.fuseByShape.get(key);
     if (!fuse) {
+      // No minMatchCharLength: a missing letter splits a short word's matching letters into
+      // runs of two ("phse" in "phase"), and fuse.js would drop the hit. Edit distance vets every hit.
       fuse = new Fuse(
         this.fuzzyWords.filter((w) => w[0] === word[0] && Math.abs(w.length - word.length) <= edits),
-        { includeScore: true, ignoreLocation: true, threshold: this.options.fuzzyThreshold, minMatchCharLength: 3, isCaseSensitive: true },
+        { includeScore: true, ignoreLocation: true, threshold: this.options.fuzzyThreshold, isCaseSensitive: true },
       );
       this.fuseByShape.set(key, fuse);
     }

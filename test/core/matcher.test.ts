@@ -21,6 +21,12 @@ describe('a question the article answers', () => {
     expect(engine.ask('HOW MANY JOBS WILL THE FACTORY CREATE??').intent).toBe('plant-jobs');
     expect(engine.ask('what does america think of the plan').intent).toBe('labor-reaction');
   });
+
+  it('corrects a short word with a letter missing, whose matching letters fall in runs of two', () => {
+    // "plnt" against "plant": the letters match as "pl" + "nt", no run of three.
+    expect(engine.matcher.correct('plnt')).toBe('plant');
+    expect(engine.ask('where will the new plnt open').intent).toBe('plant-location');
+  });
 });
 
 describe('small talk', () => {
