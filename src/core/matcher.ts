@@ -69,16 +69,22 @@ const CACHE_LIMIT = 5_000;
 const LONG_QUERY = 6;
 
 /** What kind of answer a question asks for, from its question words. */
-export type QuestionType = 'when' | 'duration' | 'count' | 'who' | 'where' | 'why' | 'other';
+export type QuestionType = 'when' | 'duration' | 'count' | 'who' | 'where' | 'which-country' | 'why' | 'other';
 
 const TYPE_PATTERNS: readonly [QuestionType, RegExp][] = [
   ['count', /\b(how (many|much)|number of|what number)\b/],
   ['duration', /\b(how long(?! ago)|for how long|how many years)\b/],
   ['when', /\b(when|whens|since when|how long ago|what (date|day|month|year|time)|which (date|day|month|year))\b/],
-  ['who', /\b(who|whos|whom|whose|(which|what) (country|countries|nation|nations|group|groups|people|person|officials?))\b/],
+  ['which-country', /\b(which|what) (country|countries|nation|nations)\b/],
+  ['who', /\b(who|whos|whom|whose|(which|what) (group|groups|people|person|officials?))\b/],
   ['where', /\b(where|wheres|(which|what) (province|city|town|region|place|location|area))\b/],
   ['why', /\b(why|whys|what for|for what|what is the (point|purpose|reason|goal|aim)|whats the (point|purpose|reason|goal|aim))\b/],
 ];
+
+/** "Which countries…" asks for a place or for a party: an intent asked with either may answer it. */
+function accepts(types: ReadonlySet<QuestionType>, type: QuestionType): boolean {
+  return types.has(type) || (type === 'which-country' && (types.has('who') || types.has('where')));
+}
 
 export function questionType(text: string): QuestionType {
   const folded = foldText(text);
@@ -188,9 +194,11 @@ export class Matcher {
     const key = `${word.length}:${word[0]}`;
     let fuse = this.fuseByShape.get(key);
     if (!fuse) {
+      // No minMatchCharLength: a missing letter splits a short word's matching letters into
+      // runs of two ("phse" in "phase"), and fuse.js would drop the hit. Edit distance vets every hit.
       fuse = new Fuse(
         this.fuzzyWords.filter((w) => w[0] === word[0] && Math.abs(w.length - word.length) <= edits),
-        { includeScore: true, ignoreLocation: true, threshold: this.options.fuzzyThreshold, minMatchCharLength: 3, isCaseSensitive: true },
+        { includeScore: true, ignoreLocation: true, threshold: this.options.fuzzyThreshold, isCaseSensitive: true },
       );
       this.fuseByShape.set(key, fuse);
     }
@@ -307,7 +315,7 @@ export class Matcher {
       const coverage = covered / queryWeight;
       const intent = this.intents[i] as Intent;
       let base = qw * best.similarity + (1 - qw) * coverage;
-      if (type !== 'other' && !(this.intentTypes[i] as Set<QuestionType>).has(type)) base *= this.options.typeMismatch;
+      if (type !== 'other' && !accepts(this.intentTypes[i] as Set<QuestionType>, type)) base *= this.options.typeMismatch;
       candidates.push({
         intent,
         score: base * Math.exp(-this.options.unexplainedPenalty * unexplained * lengthDamping),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_QUESTION_CHARS } from '../../src/core/engine.js';
-import { editDistance, questionType } from '../../src/core/matcher.js';
+import { editDistance, Matcher, questionType } from '../../src/core/matcher.js';
 import { fixtureEngine } from '../support/content-fixture.js';
 
 const engine = fixtureEngine();
@@ -20,6 +20,12 @@ describe('a question the article answers', () => {
     expect(engine.ask('when did the negotiatons begin').intent).toBe('talks-start');
     expect(engine.ask('HOW MANY JOBS WILL THE FACTORY CREATE??').intent).toBe('plant-jobs');
     expect(engine.ask('what does america think of the plan').intent).toBe('labor-reaction');
+  });
+
+  it('corrects a short word with a letter missing, whose matching letters fall in runs of two', () => {
+    // "plnt" against "plant": the letters match as "pl" + "nt", no run of three.
+    expect(engine.matcher.correct('plnt')).toBe('plant');
+    expect(engine.ask('where will the new plnt open').intent).toBe('plant-location');
   });
 });
 
@@ -93,6 +99,17 @@ describe('determinism', () => {
   });
 });
 
+describe('a "which country" question', () => {
+  it('may be answered by an intent asked with "where" (a place) as well as with "who" (a party)', () => {
+    const relaxed = new Matcher(engine.intents, engine.matcher['normalizer'], { typeMismatch: 1 });
+    for (const q of ['which country will the new plant open in', 'what nation gets the new plant']) {
+      const best = engine.rank(q).candidates[0];
+      expect(best?.intent.id, q).toBe('plant-location');
+      expect(best?.score, q).toBeCloseTo(relaxed.rank(q).candidates[0]?.score ?? 0, 9);
+    }
+  });
+});
+
 describe('answering a chosen intent', () => {
   it('answers by id, for "did you mean" and related-question buttons', () => {
     expect(engine.answerIntent('plant-jobs')?.source?.number).toBe(3);
@@ -111,7 +128,8 @@ describe('matcher building blocks', () => {
     expect(questionType('When did talks begin?')).toBe('when');
     expect(questionType('how many jobs')).toBe('count');
     expect(questionType('for how long will it last')).toBe('duration');
-    expect(questionType('which countries are involved')).toBe('who');
+    expect(questionType('which countries are involved')).toBe('which-country');
+    expect(questionType('which officials spoke')).toBe('who');
     expect(questionType('why the change')).toBe('why');
     expect(questionType('is it settled')).toBe('other');
   });
