@@ -87,7 +87,10 @@ function accepts(types: ReadonlySet<QuestionType>, type: QuestionType): boolean 
 }
 
 export function questionType(text: string): QuestionType {
-  const folded = foldText(text);
+  return typeOfFolded(foldText(text));
+}
+
+function typeOfFolded(folded: string): QuestionType {
   for (const [type, pattern] of TYPE_PATTERNS) if (pattern.test(folded)) return type;
   return 'other';
 }
@@ -157,7 +160,7 @@ export class Matcher {
       intent.questions.forEach((q, qi) => {
         this.entries.push({ intent: i, question: qi, tokens: new Set(add(q)), norm: 0 });
       });
-      const types = new Set<QuestionType>(intent.questions.map(questionType));
+      const types = new Set<QuestionType>(intent.questions.map((q) => typeOfFolded(normalizer.fold(q))));
       this.intentTypes.push(types);
       for (const k of intent.keywords) add(k);
       add(intent.answer);
