@@ -26,13 +26,23 @@ function groundingKey(c: Candidate): string {
   return c.intent.sentence ? `s${c.intent.sentence.number}` : `i:${c.intent.id}`;
 }
 
+/**
+ * One content word names a topic, not a question ("Iraq", "coalition", "talks"): several facts
+ * answer it equally, and picking one would be a guess. It is answered only when no article
+ * intent grounded in another sentence is a plausible reading too ("raid" is all one sentence).
+ */
+function namesOnlyATopic(ranking: Ranking, best: Candidate, t: Thresholds): boolean {
+  if (ranking.tokens.length !== 1 || best.intent.chat) return false;
+  return ranking.candidates.some((c) => !c.intent.chat && !c.intent.unanswerable && groundingKey(c) !== groundingKey(best) && c.score >= t.clarify);
+}
+
 export function decide(ranking: Ranking, t: Thresholds): Decision {
   const [best] = ranking.candidates;
   // Closest to a question we know the article cannot answer: say so rather than guess.
   if (!best || best.score < t.clarify || best.intent.unanswerable) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
   const rival = ranking.candidates.find((c) => groundingKey(c) !== groundingKey(best));
   const margin = best.score - (rival?.score ?? 0);
-  if (best.score >= t.answer && margin >= t.margin) return { kind: 'answer', best };
+  if (best.score >= t.answer && margin >= t.margin && !namesOnlyATopic(ranking, best, t)) return { kind: 'answer', best };
   const choices: Candidate[] = [];
   const seen = new Set<string>();
   for (const c of ranking.candidates) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_QUESTION_CHARS } from '../../src/core/engine.js';
+import { loadEngine, MAX_QUESTION_CHARS } from '../../src/core/engine.js';
 import { editDistance, Matcher, questionType } from '../../src/core/matcher.js';
-import { fixtureEngine } from '../support/content-fixture.js';
+import { fixtureEngine, fixtureWith } from '../support/content-fixture.js';
 
 const engine = fixtureEngine();
 
@@ -96,6 +96,20 @@ describe('determinism', () => {
     const first = qs.map((q) => engine.ask(q));
     const again = qs.map((q) => engine.ask(q));
     expect(again).toEqual(first);
+  });
+});
+
+describe('a one-word question', () => {
+  it('gets choices when intents of different sentences could answer it, even if one example is that very word', () => {
+    const keyworded = loadEngine({ root: fixtureWith((yaml) => yaml.replace('      - plant jobs\n', '      - plant jobs\n      - plant\n')) });
+    expect(keyworded.rank('plant').candidates[0]).toMatchObject({ intent: { id: 'plant-jobs' }, score: 1 });
+    const reply = keyworded.ask('plant');
+    expect(reply.kind).toBe('clarify');
+    expect(reply.suggestions.map((s) => s.intent)).toEqual(expect.arrayContaining(['plant-jobs', 'plant-location']));
+  });
+
+  it('is answered when only one sentence speaks of it', () => {
+    expect(engine.ask('negotiations')).toMatchObject({ kind: 'answer', intent: 'talks-start' });
   });
 });
 
