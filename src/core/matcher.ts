@@ -32,6 +32,13 @@ export interface MatcherOptions {
   unexplainedPenalty?: number;
   /** Score factor when the intent is never asked with the query's question type (when/who/how many…). */
   typeMismatch?: number;
+  /**
+   * For a long question, credit for containing an example question: this times the share of the
+   * example's weight the question has. 0 turns it off.
+   */
+  containmentWeight?: number;
+  /** Least penalty for an everyday English word that another intent uses. */
+  everydayWordPenalty?: number;
 
 }
 
@@ -145,7 +152,16 @@ export class Matcher {
   constructor(intents: readonly Intent[], normalizer: Normalizer, options: MatcherOptions = {}) {
     this.intents = intents;
     this.normalizer = normalizer;
-    this.options = { maxWords: 60, fuzzyThreshold: 0.6, questionWeight: 0.7, unexplainedPenalty: 0.35, typeMismatch: 0.75, ...options };
+    this.options = {
+      maxWords: 60,
+      fuzzyThreshold: 0.6,
+      questionWeight: 0.7,
+      unexplainedPenalty: 0.35,
+      typeMismatch: 0.75,
+      containmentWeight: 0.9,
+      everydayWordPenalty: 0.3,
+      ...options,
+    };
     warmWordFrequencies();
 
     const surface = new Set<string>(normalizer.aliasWords());
@@ -246,8 +262,10 @@ export class Matcher {
     for (const { token, word } of this.normalizer.analyze(question, { maxWords: this.options.maxWords, correct })) {
       if (weights.has(token)) continue;
       const known = this.idf.get(token);
-      // A word another intent knows counts by how specific it is; an unknown one by how rare it is in English.
-      const penalty = known !== undefined ? known / this.unknownWeight : rarity(word);
+      // A word another intent knows counts by how specific it is, an unknown one by how rare it is in
+      // English; an everyday word ("told", "real", "problem") is filler even if some intent uses it.
+      const penalty =
+        known !== undefined ? Math.min(known / this.unknownWeight, Math.max(rarity(word), this.options.everydayWordPenalty)) : rarity(word);
       weights.set(token, known ?? this.unknownWeight * penalty);
       penalties.set(token, penalty);
     }
@@ -286,13 +304,16 @@ export class Matcher {
       }
     }
 
+    // A long question that contains an example question ("my son served there, so I wonder: is ISIS
+    // still a threat?") matches it, however much else it says: cosine alone would dilute that.
+    const containment = tokens.length > LONG_QUERY ? this.options.containmentWeight : 0;
     const bestByIntent = new Map<number, { similarity: number; question: number }>();
     for (const e of touched) {
       const dot = dots[e] as number;
       dots[e] = 0;
       const entry = this.entries[e] as Entry;
       if (exclude && this.intents[entry.intent]?.id === exclude.intent && entry.question === exclude.question) continue;
-      const similarity = dot / (queryNorm * entry.norm);
+      const similarity = Math.max(dot / (queryNorm * entry.norm), (containment * dot) / (entry.norm * entry.norm));
       const current = bestByIntent.get(entry.intent);
       if (!current) bestByIntent.set(entry.intent, { similarity, question: entry.question });
       else if (similarity > current.similarity) {
@@ -302,9 +323,9 @@ export class Matcher {
     }
 
     const qw = this.options.questionWeight;
-    // A long, rambling question carries filler the intents never use: beyond LONG_QUERY tokens,
-    // each unexplained word counts for less, so the penalty grows like the square root of the length.
-    const lengthDamping = Math.min(1, Math.sqrt(LONG_QUERY / tokens.length));
+    // A long, rambling question carries filler the intents never use: beyond LONG_QUERY tokens, each
+    // unexplained word counts for less, so the penalty stops growing with the length.
+    const lengthDamping = Math.min(1, LONG_QUERY / tokens.length);
     const type = questionType(question.slice(0, 2_000));
     const candidates: (Candidate & { order: number })[] = [];
     for (const [i, best] of bestByIntent) {

@@ -99,6 +99,20 @@ describe('determinism', () => {
   });
 });
 
+describe('a chatty question', () => {
+  it('is not sunk by an everyday word that another intent happens to use ("think")', () => {
+    expect(engine.ask('how many people will the plant employ, do you think')).toMatchObject({ kind: 'answer', intent: 'plant-jobs' });
+  });
+
+  it('that contains an example question offers that intent, however much else it says', () => {
+    const story = 'My cousin is an electrician and has been out of work since winter, so he keeps asking me';
+    const reply = engine.ask(`${story}: how many people will the plant employ?`);
+    expect(reply.kind).not.toBe('no-match');
+    expect(engine.rank(`${story}: how many people will the plant employ?`).candidates[0]?.intent.id).toBe('plant-jobs');
+    expect(engine.ask(`${story} how many robots the plant will use`).kind).toBe('no-match');
+  });
+});
+
 describe('a one-word question', () => {
   it('gets choices when intents of different sentences could answer it, even if one example is that very word', () => {
     const keyworded = loadEngine({ root: fixtureWith((yaml) => yaml.replace('      - plant jobs\n', '      - plant jobs\n      - plant\n')) });
