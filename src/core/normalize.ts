@@ -26,6 +26,17 @@ const NUMBER_WORDS: Record<string, string> = {
   eleven: '11', twelve: '12', decade: '10', decades: '10',
 };
 
+// Chat and texting shorthand, read as the word it stands for ("wat r u", "abt", "wud"): English, not
+// article content, so it lives here beside the stop words rather than in the alias table.
+const SHORTHAND: Record<string, string> = {
+  u: 'you', ya: 'you', r: 'are', ur: 'your', y: 'why', n: 'and', b: 'be', c: 'see',
+  wat: 'what', wut: 'what', wht: 'what', wen: 'when', wer: 'where', hw: 'how',
+  abt: 'about', bout: 'about', wud: 'would', wd: 'would', cud: 'could', shud: 'should', wil: 'will',
+  smth: 'something', sth: 'something', rite: 'right', yrs: 'years', yr: 'year', govt: 'government',
+  bc: 'because', cuz: 'because', coz: 'because', tho: 'though', pls: 'please', plz: 'please',
+  thx: 'thanks', thnx: 'thanks', tmrw: 'tomorrow', gonna: 'going', goin: 'going', wanna: 'want', gotta: 'got',
+};
+
 // Irregular forms that suffix stripping cannot join to their base.
 const IRREGULAR: Record<string, string> = {
   began: 'begin', begun: 'begin', begins: 'begin', beginning: 'begin', started: 'start',
@@ -149,8 +160,8 @@ export class Normalizer {
 
   private computeWords(text: string, options: WordOptions): string[] {
     const { maxWords = Number.POSITIVE_INFINITY, correct } = options;
-    const folded = splitWords(correct ? foldText(text) : this.fold(text));
-    const raw = correct ? folded.slice(0, maxWords * 2).map(correct) : folded;
+    const expand = (w: string): string => SHORTHAND[w] ?? w;
+    const raw = correct ? splitWords(foldText(text)).slice(0, maxWords * 2).map((w) => correct(expand(w))) : splitWords(this.fold(text)).map(expand);
     const out: string[] = [];
     for (let i = 0; i < raw.length && out.length < maxWords; ) {
       const word = raw[i] as string;

@@ -31,6 +31,11 @@ describe('normalising to tokens', () => {
     expect(n.tokens('When did the negotiations begin?')).toEqual(['when', 'talks', 'begin']);
   });
 
+  it('reads texting shorthand as the words it stands for, in questions and content alike', () => {
+    expect(n.tokens('wen did u n washington start negotiations abt isil')).toEqual(n.tokens('when did you and washington start negotiations about isil'));
+    expect(n.tokens('wat r the talks abt', { correct: (w) => w })).toEqual(['what', 'talks']);
+  });
+
   it('spells out small numbers as digits', () => {
     expect(n.tokens('ten years, four operatives')).toEqual(['10', 'year', '4', 'operativ']);
   });
