@@ -74,6 +74,8 @@ interface Entry {
 
 const CACHE_LIMIT = 5_000;
 const LONG_QUERY = 6;
+/** A shorter example ("the negotiations?") is contained in any long question on its topic: no evidence. */
+const MIN_CONTAINED_TOKENS = 3;
 
 /** What kind of answer a question asks for, from its question words. */
 export type QuestionType = 'when' | 'duration' | 'count' | 'who' | 'where' | 'which-country' | 'why' | 'other';
@@ -314,7 +316,8 @@ export class Matcher {
       dots[e] = 0;
       const entry = this.entries[e] as Entry;
       if (exclude && this.intents[entry.intent]?.id === exclude.intent && entry.question === exclude.question) continue;
-      const similarity = Math.max(dot / (queryNorm * entry.norm), (containment * dot) / (entry.norm * entry.norm));
+      const contained = entry.tokens.size >= MIN_CONTAINED_TOKENS ? (containment * dot) / (entry.norm * entry.norm) : 0;
+      const similarity = Math.max(dot / (queryNorm * entry.norm), contained);
       const current = bestByIntent.get(entry.intent);
       if (!current) bestByIntent.set(entry.intent, { similarity, question: entry.question });
       else if (similarity > current.similarity) {

@@ -111,6 +111,12 @@ describe('a chatty question', () => {
     expect(engine.rank(`${story}: how many people will the plant employ?`).candidates[0]?.intent.id).toBe('plant-jobs');
     expect(engine.ask(`${story} how many robots the plant will use`).kind).toBe('no-match');
   });
+
+  it('that merely mentions a topic does not "contain" a two-word example of it ("plant jobs")', () => {
+    const rant = 'My neighbour keeps going on and on about the plant jobs and I am honestly tired of hearing about it every single day';
+    expect(engine.rank(rant).candidates[0]?.similarity).toBeLessThan(0.9 * 0.9);
+    expect(engine.ask(rant).kind).toBe('no-match');
+  });
 });
 
 describe('a one-word question', () => {
