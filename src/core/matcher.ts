@@ -39,7 +39,6 @@ export interface MatcherOptions {
   containmentWeight?: number;
   /** Least penalty for an everyday English word that another intent uses. */
   everydayWordPenalty?: number;
-
 }
 
 export interface Candidate {
