@@ -89,6 +89,23 @@ const TYPE_PATTERNS: readonly [QuestionType, RegExp][] = [
   ['why', /\b(why|whys|what for|for what|what is the (point|purpose|reason|goal|aim)|whats the (point|purpose|reason|goal|aim))\b/],
 ];
 
+const ORDINALS: Record<string, number> = {
+  first: 1, opening: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
+  last: Number.POSITIVE_INFINITY, final: Number.POSITIVE_INFINITY, closing: Number.POSITIVE_INFINITY,
+};
+
+/** Where in the article a question points ("in the third paragraph", "the last sentence"), if it does. */
+export function textPointer(text: string): { paragraph?: number; sentence?: number } {
+  const folded = foldText(text.slice(0, 2_000));
+  const pointer: { paragraph?: number; sentence?: number } = {};
+  for (const m of folded.matchAll(/\b(first|opening|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final|closing) (paragraph|sentence)\b/g)) {
+    const n = ORDINALS[m[1] as string] as number;
+    if (m[2] === 'paragraph') pointer.paragraph ??= n;
+    else pointer.sentence ??= n;
+  }
+  return pointer;
+}
+
 /** "Which countries…" asks for a place or for a party: an intent asked with either may answer it. */
 function accepts(types: ReadonlySet<QuestionType>, type: QuestionType): boolean {
   return types.has(type) || (type === 'which-country' && (types.has('who') || types.has('where')));
@@ -142,6 +159,8 @@ export class Matcher {
   /** Question types each intent is asked with. */
   private readonly intentTypes: Set<QuestionType>[] = [];
   private readonly unknownWeight: number;
+  private readonly lastSentence: number;
+  private readonly lastParagraph: number;
   private readonly surface: Set<string>;
   private readonly fuzzyWords: string[];
   /** One fuse.js index per query-word length and first letter, over the known words within reach of it. */
@@ -185,6 +204,9 @@ export class Matcher {
       this.intentVocab.push(vocab);
     });
     this.surface = surface;
+    const grounded = intents.flatMap((i) => (i.sentence ? [i.sentence] : []));
+    this.lastSentence = Math.max(0, ...grounded.map((s) => s.number));
+    this.lastParagraph = Math.max(0, ...grounded.map((s) => s.paragraph));
 
     const n = intents.length;
     const df = new Map<string, number>();
@@ -224,6 +246,14 @@ export class Matcher {
       this.fuseByShape.set(key, fuse);
     }
     return fuse;
+  }
+
+  /** Whether a sentence is where the question points: a paragraph counts only when no sentence is named. */
+  private isPointedAt(sentence: { number: number; paragraph: number }, pointer: { paragraph?: number; sentence?: number }): boolean {
+    const resolve = (n: number, last: number): number => (n === Number.POSITIVE_INFINITY ? last : n);
+    if (pointer.sentence !== undefined) return sentence.number === resolve(pointer.sentence, this.lastSentence);
+    if (pointer.paragraph !== undefined) return sentence.paragraph === resolve(pointer.paragraph, this.lastParagraph);
+    return true;
   }
 
   private weight(token: string): number {
@@ -330,6 +360,7 @@ export class Matcher {
     // unexplained word counts for less, so the penalty stops growing with the length.
     const lengthDamping = Math.min(1, LONG_QUERY / tokens.length);
     const type = questionType(question.slice(0, 2_000));
+    const pointer = textPointer(question);
     const candidates: (Candidate & { order: number })[] = [];
     for (const [i, best] of bestByIntent) {
       const vocab = this.intentVocab[i] as Set<string>;
@@ -343,6 +374,7 @@ export class Matcher {
       const intent = this.intents[i] as Intent;
       let base = qw * best.similarity + (1 - qw) * coverage;
       if (type !== 'other' && !accepts(this.intentTypes[i] as Set<QuestionType>, type)) base *= this.options.typeMismatch;
+      if (intent.sentence && !this.isPointedAt(intent.sentence, pointer)) base *= this.options.typeMismatch;
       candidates.push({
         intent,
         score: base * Math.exp(-this.options.unexplainedPenalty * unexplained * lengthDamping),

@@ -16,9 +16,15 @@ const STOP_WORDS = new Set(
     'can could would should shall may might must will wont cant dont doesnt didnt isnt arent wasnt ' +
     'please tell know wondering wonder say says said mention mentioned mentions article story text news report piece ' +
     'anything something thing things stuff any some all own same other s t um uh like kind sort ' +
-    'whats wheres whos hows thats theres im ive id youre'
+    'whats wheres whos hows thats theres im ive id youre ' +
+    // Words about the asking or the text, not the facts: "tl;dr", "from a security perspective".
+    'tldr perspective standpoint viewpoint paragraph paragraphs sentence sentences passage'
   ).split(/\s+/),
 );
+
+// Pointers into the text ("in the third paragraph", "the final sentence") and summary requests
+// ("tl;dr", "bottom line") frame a question without adding to it.
+const FRAMING = /\b(?:(?:in|from) )?(?:the )?(?:first|second|third|fourth|fifth|last|final|opening|closing|next|previous|1st|2nd|3rd|4th|5th) (?:paragraph|sentence|section|passage|line|part)\b|\btl dr\b|\bbottom line\b/g;
 
 // Number words the article (or a question) may spell out.
 const NUMBER_WORDS: Record<string, string> = {
@@ -161,7 +167,10 @@ export class Normalizer {
   private computeWords(text: string, options: WordOptions): string[] {
     const { maxWords = Number.POSITIVE_INFINITY, correct } = options;
     const expand = (w: string): string => SHORTHAND[w] ?? w;
-    const raw = correct ? splitWords(foldText(text)).slice(0, maxWords * 2).map((w) => correct(expand(w))) : splitWords(this.fold(text)).map(expand);
+    const unframed = (folded: string): string => folded.replace(FRAMING, ' ').replace(/ {2,}/g, ' ').trim();
+    const raw = correct
+      ? splitWords(unframed(foldText(text))).slice(0, maxWords * 2).map((w) => correct(expand(w)))
+      : splitWords(unframed(this.fold(text))).map(expand);
     const out: string[] = [];
     for (let i = 0; i < raw.length && out.length < maxWords; ) {
       const word = raw[i] as string;

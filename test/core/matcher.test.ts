@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadEngine, MAX_QUESTION_CHARS } from '../../src/core/engine.js';
-import { editDistance, Matcher, questionType } from '../../src/core/matcher.js';
+import { editDistance, Matcher, questionType, textPointer } from '../../src/core/matcher.js';
 import { fixtureEngine, fixtureWith } from '../support/content-fixture.js';
 
 const engine = fixtureEngine();
@@ -116,6 +116,23 @@ describe('a chatty question', () => {
     const rant = 'My neighbour keeps going on and on about the plant jobs and I am honestly tired of hearing about it every single day';
     expect(engine.rank(rant).candidates[0]?.similarity).toBeLessThan(0.9 * 0.9);
     expect(engine.ask(rant).kind).toBe('no-match');
+  });
+});
+
+describe('a question that points into the article', () => {
+  it('reads the paragraph or sentence it names', () => {
+    expect(textPointer('In the third paragraph, what is said?')).toEqual({ paragraph: 3 });
+    expect(textPointer('what does the final sentence mean')).toEqual({ sentence: Number.POSITIVE_INFINITY });
+    expect(textPointer('when did talks first begin')).toEqual({});
+  });
+
+  it('weighs down intents grounded outside the paragraph it names', () => {
+    const score = (q: string, id: string): number => engine.rank(q).candidates.find((c) => c.intent.id === id)?.score ?? 0;
+    const plain = 'what does the article say about the plant';
+    const pointed = 'what does the second paragraph say about the plant';
+    expect(score(pointed, 'plant-location')).toBeCloseTo(score(plain, 'plant-location') * 0.75, 9); // paragraph 1
+    expect(score(pointed, 'plant-jobs')).toBeCloseTo(score(plain, 'plant-jobs'), 9); // paragraph 2
+    expect(score('in the last sentence, what will the plant do', 'labor-reaction')).toBeCloseTo(score('what will the plant do', 'labor-reaction'), 9);
   });
 });
 

@@ -36,6 +36,12 @@ describe('normalising to tokens', () => {
     expect(n.tokens('wat r the talks abt', { correct: (w) => w })).toEqual(['what', 'talks']);
   });
 
+  it('drops framing that points into the text or asks for a summary', () => {
+    const plain = n.tokens('what about the negotiations');
+    for (const framed of ['In the third paragraph, what about the negotiations?', 'tl;dr what about the negotiations', 'bottom line: what about the negotiations, from a legal perspective'])
+      expect(n.tokens(framed)).toEqual(plain.concat(framed.includes('legal') ? ['legal'] : []));
+  });
+
   it('spells out small numbers as digits', () => {
     expect(n.tokens('ten years, four operatives')).toEqual(['10', 'year', '4', 'operativ']);
   });
