@@ -94,10 +94,18 @@ const ORDINALS: Record<string, number> = {
   last: Number.POSITIVE_INFINITY, final: Number.POSITIVE_INFINITY, closing: Number.POSITIVE_INFINITY,
 };
 
+export interface TextPointer {
+  paragraph?: number;
+  sentence?: number;
+}
+
 /** Where in the article a question points ("in the third paragraph", "the last sentence"), if it does. */
-export function textPointer(text: string): { paragraph?: number; sentence?: number } {
-  const folded = foldText(text.slice(0, 2_000));
-  const pointer: { paragraph?: number; sentence?: number } = {};
+export function textPointer(text: string): TextPointer {
+  return pointerOfFolded(foldText(text.slice(0, 2_000)));
+}
+
+function pointerOfFolded(folded: string): TextPointer {
+  const pointer: TextPointer = {};
   for (const m of folded.matchAll(/\b(first|opening|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final|closing) (paragraph|sentence)\b/g)) {
     const n = ORDINALS[m[1] as string] as number;
     if (m[2] === 'paragraph') pointer.paragraph ??= n;
@@ -249,7 +257,7 @@ export class Matcher {
   }
 
   /** Whether a sentence is where the question points: a paragraph counts only when no sentence is named. */
-  private isPointedAt(sentence: { number: number; paragraph: number }, pointer: { paragraph?: number; sentence?: number }): boolean {
+  private isPointedAt(sentence: { number: number; paragraph: number }, pointer: TextPointer): boolean {
     const resolve = (n: number, last: number): number => (n === Number.POSITIVE_INFINITY ? last : n);
     if (pointer.sentence !== undefined) return sentence.number === resolve(pointer.sentence, this.lastSentence);
     if (pointer.paragraph !== undefined) return sentence.paragraph === resolve(pointer.paragraph, this.lastParagraph);
@@ -359,8 +367,9 @@ export class Matcher {
     // A long, rambling question carries filler the intents never use: beyond LONG_QUERY tokens, each
     // unexplained word counts for less, so the penalty stops growing with the length.
     const lengthDamping = Math.min(1, LONG_QUERY / tokens.length);
-    const type = questionType(question.slice(0, 2_000));
-    const pointer = textPointer(question);
+    const folded = foldText(question.slice(0, 2_000));
+    const type = typeOfFolded(folded);
+    const pointer = pointerOfFolded(folded);
     const candidates: (Candidate & { order: number })[] = [];
     for (const [i, best] of bestByIntent) {
       const vocab = this.intentVocab[i] as Set<string>;
