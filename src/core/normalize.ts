@@ -26,29 +26,37 @@ const STOP_WORDS = new Set(
 // ("tl;dr", "bottom line") frame a question without adding to it.
 const FRAMING = /\b(?:(?:in|from) )?(?:the )?(?:first|second|third|fourth|fifth|last|final|opening|closing|next|previous|1st|2nd|3rd|4th|5th) (?:paragraph|sentence|section|passage|line|part)\b|\btl dr\b|\bbottom line\b/g;
 
+/**
+ * A word table read with user words as keys: a Map, so "constructor" or "__proto__" in a question
+ * finds nothing instead of Object.prototype's members.
+ */
+function lookup(table: Record<string, string>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(table));
+}
+
 // Number words the article (or a question) may spell out.
-const NUMBER_WORDS: Record<string, string> = {
+const NUMBER_WORDS = lookup({
   one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
   eleven: '11', twelve: '12', decade: '10', decades: '10',
-};
+});
 
 // Chat and texting shorthand, read as the word it stands for ("wat r u", "abt", "wud"): English, not
 // article content, so it lives here beside the stop words rather than in the alias table.
-const SHORTHAND: Record<string, string> = {
+const SHORTHAND = lookup({
   u: 'you', ya: 'you', r: 'are', ur: 'your', y: 'why', n: 'and', b: 'be', c: 'see',
   wat: 'what', wut: 'what', wht: 'what', wen: 'when', wer: 'where', hw: 'how',
   abt: 'about', bout: 'about', wud: 'would', wd: 'would', cud: 'could', shud: 'should', wil: 'will',
   smth: 'something', sth: 'something', rite: 'right', yrs: 'years', yr: 'year', govt: 'government',
   bc: 'because', cuz: 'because', coz: 'because', tho: 'though', pls: 'please', plz: 'please',
   thx: 'thanks', thnx: 'thanks', tmrw: 'tomorrow', gonna: 'going', goin: 'going', wanna: 'want', gotta: 'got',
-};
+});
 
 // Irregular forms that suffix stripping cannot join to their base.
-const IRREGULAR: Record<string, string> = {
+const IRREGULAR = lookup({
   began: 'begin', begun: 'begin', begins: 'begin', beginning: 'begin', started: 'start',
   led: 'lead', leads: 'lead', fought: 'fight', went: 'go', gone: 'go', took: 'take', taken: 'take',
   dead: 'die', died: 'die', dies: 'die', death: 'die', deaths: 'die',
-};
+});
 
 const ZERO_WIDTH_AND_BIDI = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF]/g;
 
@@ -82,7 +90,7 @@ function splitWords(folded: string): string[] {
 
 /** Light, deterministic suffix stripping; enough to join talk/talks/talking, announce/announcement. */
 export function stem(word: string): string {
-  const irregular = IRREGULAR[word];
+  const irregular = IRREGULAR.get(word);
   if (irregular) return irregular;
   if (word.length <= 3 || /\d/.test(word)) return word;
   let w = word;
@@ -121,6 +129,7 @@ export class Normalizer {
   private readonly canonicals = new Set<string>();
   private readonly cache = new Map<string, readonly string[]>();
   private readonly foldCache = new Map<string, string>();
+  private readonly stems = new Map<string, string>();
 
   constructor(aliases: AliasTable = {}) {
     for (const [canonical, variants] of Object.entries(aliases)) {
@@ -144,15 +153,15 @@ export class Normalizer {
    * `correct` may replace a misspelt word before aliases are applied, so
    * "Amercia" can still become "us".
    */
-  words(text: string, options: WordOptions = {}): string[] {
+  words(text: string, options: WordOptions = {}): readonly string[] {
     // Content is normalised by the validator and again by the index: remember it (questions from
     // people, which come with a spelling corrector, are never cached, so the cache stays bounded).
     const cacheable = options.correct === undefined && options.maxWords === undefined;
     const cached = cacheable ? this.cache.get(text) : undefined;
-    if (cached) return [...cached];
+    if (cached) return cached;
     const out = this.computeWords(text, options);
     if (cacheable && this.cache.size < CONTENT_CACHE_LIMIT) this.cache.set(text, out);
-    return cacheable ? [...out] : out;
+    return out;
   }
 
   /** foldText, remembered for content (see `words`). */
@@ -166,7 +175,7 @@ export class Normalizer {
 
   private computeWords(text: string, options: WordOptions): string[] {
     const { maxWords = Number.POSITIVE_INFINITY, correct } = options;
-    const expand = (w: string): string => SHORTHAND[w] ?? w;
+    const expand = (w: string): string => SHORTHAND.get(w) ?? w;
     const unframed = (folded: string): string => folded.replace(FRAMING, ' ').replace(/ {2,}/g, ' ').trim();
     const raw = correct
       ? splitWords(unframed(foldText(text))).slice(0, maxWords * 2).map((w) => correct(expand(w)))
@@ -179,7 +188,7 @@ export class Normalizer {
         out.push(phrase.canonical);
         i += phrase.words.length;
       } else {
-        out.push(NUMBER_WORDS[word] ?? word);
+        out.push(NUMBER_WORDS.get(word) ?? word);
         i += 1;
       }
     }
@@ -188,7 +197,12 @@ export class Normalizer {
 
   /** Content tokens: aliased, without stop words, stemmed. Canonical alias forms are never stemmed. */
   tokens(text: string, options: WordOptions = {}): string[] {
-    return this.analyze(text, options).map((t) => t.token);
+    const out: string[] = [];
+    for (const word of this.words(text, options)) {
+      if (this.canonicals.has(word)) out.push(word);
+      else if (!STOP_WORDS.has(word)) out.push(this.stem(word));
+    }
+    return out;
   }
 
   /** Content tokens with the word each came from (the word matters for how common it is in English). */
@@ -196,9 +210,19 @@ export class Normalizer {
     const out: { token: string; word: string }[] = [];
     for (const word of this.words(text, options)) {
       if (this.canonicals.has(word)) out.push({ token: word, word });
-      else if (!STOP_WORDS.has(word)) out.push({ token: stem(word), word });
+      else if (!STOP_WORDS.has(word)) out.push({ token: this.stem(word), word });
     }
     return out;
+  }
+
+  /** stem, remembered: the same few thousand words recur across every example question. */
+  private stem(word: string): string {
+    let stemmed = this.stems.get(word);
+    if (stemmed === undefined) {
+      stemmed = stem(word);
+      if (this.stems.size < CONTENT_CACHE_LIMIT) this.stems.set(word, stemmed);
+    }
+    return stemmed;
   }
 
   isStopWord(word: string): boolean {

@@ -42,6 +42,11 @@ describe('normalising to tokens', () => {
       expect(n.tokens(framed)).toEqual(plain.concat(framed.includes('legal') ? ['legal'] : []));
   });
 
+  it('treats words that name Object.prototype members as plain words', () => {
+    expect(n.words('constructor __proto__ valueOf')).toEqual(['constructor', 'proto', 'valueof']);
+    expect(stem('constructor')).toBe('constructor');
+  });
+
   it('spells out small numbers as digits', () => {
     expect(n.tokens('ten years, four operatives')).toEqual(['10', 'year', '4', 'operativ']);
   });
