@@ -199,8 +199,8 @@ export class Normalizer {
   tokens(text: string, options: WordOptions = {}): string[] {
     const out: string[] = [];
     for (const word of this.words(text, options)) {
-      if (this.canonicals.has(word)) out.push(word);
-      else if (!STOP_WORDS.has(word)) out.push(this.stem(word));
+      const token = this.tokenOf(word);
+      if (token !== undefined) out.push(token);
     }
     return out;
   }
@@ -209,14 +209,17 @@ export class Normalizer {
   analyze(text: string, options: WordOptions = {}): { token: string; word: string }[] {
     const out: { token: string; word: string }[] = [];
     for (const word of this.words(text, options)) {
-      if (this.canonicals.has(word)) out.push({ token: word, word });
-      else if (!STOP_WORDS.has(word)) out.push({ token: this.stem(word), word });
+      const token = this.tokenOf(word);
+      if (token !== undefined) out.push({ token, word });
     }
     return out;
   }
 
-  /** stem, remembered: the same few thousand words recur across every example question. */
-  private stem(word: string): string {
+  /** A word's token: canonical alias forms as they are, stop words none, the rest stemmed. */
+  private tokenOf(word: string): string | undefined {
+    if (this.canonicals.has(word)) return word;
+    if (STOP_WORDS.has(word)) return undefined;
+    // Stems are remembered: the same few thousand words recur across every example question.
     let stemmed = this.stems.get(word);
     if (stemmed === undefined) {
       stemmed = stem(word);
