@@ -93,6 +93,7 @@ const ORDINALS: Record<string, number> = {
   first: 1, opening: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
   last: Number.POSITIVE_INFINITY, final: Number.POSITIVE_INFINITY, closing: Number.POSITIVE_INFINITY,
 };
+const POINTER = new RegExp(`\\b(${Object.keys(ORDINALS).join('|')}) (paragraph|sentence)\\b`, 'g');
 
 export interface TextPointer {
   paragraph?: number;
@@ -106,7 +107,7 @@ export function textPointer(text: string): TextPointer {
 
 function pointerOfFolded(folded: string): TextPointer {
   const pointer: TextPointer = {};
-  for (const m of folded.matchAll(/\b(first|opening|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final|closing) (paragraph|sentence)\b/g)) {
+  for (const m of folded.matchAll(POINTER)) {
     const n = ORDINALS[m[1] as string] as number;
     if (m[2] === 'paragraph') pointer.paragraph ??= n;
     else pointer.sentence ??= n;
