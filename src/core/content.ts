@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ export function defaultPaths(root: string): ContentPaths {
 }
 
 export interface Content {
+  /** A short hash of every content file: which content a reply or a log line came from. */
+  version: string;
   article: Article;
   aliases: AliasTable;
   normalizer: Normalizer;
@@ -52,6 +55,22 @@ export function loadThresholds(file: string): { thresholds?: Thresholds; problem
   }
 }
 
+/** sha256 over every content file's name and bytes, in a fixed order; the first 12 hex digits. */
+export function contentVersion(paths: ContentPaths): string {
+  const hash = createHash('sha256');
+  const knowledge = existsSync(paths.knowledgeDir) ? readdirSync(paths.knowledgeDir).sort().map((f) => join(paths.knowledgeDir, f)) : [];
+  for (const file of [...knowledge, ...paths.intentsFiles, paths.aliasesFile, paths.thresholdsFile]) {
+    hash.update(`${file.slice(file.lastIndexOf('/') + 1)}\0`);
+    try {
+      hash.update(readFileSync(file));
+    } catch {
+      hash.update('missing');
+    }
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 /**
  * Load and validate all content. Problems are collected, not thrown, so the
  * validator can report everything at once; `loadContentOrThrow` is for startup.
@@ -64,6 +83,7 @@ export function loadContent(paths: ContentPaths, root?: string): Content {
   const { thresholds, problems: thresholdProblems } = loadThresholds(paths.thresholdsFile);
   const rel = (p: ContentProblem): ContentProblem => (root ? { ...p, file: relative(root, p.file) || p.file } : p);
   return {
+    version: contentVersion(paths),
     article,
     aliases,
     normalizer,

@@ -18,6 +18,8 @@ export interface EngineParts {
   normalizer: Normalizer;
   thresholds: Thresholds;
   matcherOptions?: MatcherOptions;
+  /** The content's hash (see `contentVersion`); 'unversioned' for engines built from values in tests. */
+  version?: string;
 }
 
 /** An Engine plus the raw ranking, for the evaluation and the validator. */
@@ -58,6 +60,7 @@ export function createEngine(parts: EngineParts): InspectableEngine {
   };
 
   return {
+    version: parts.version ?? 'unversioned',
     article,
     intents,
     matcher,
@@ -68,7 +71,9 @@ export function createEngine(parts: EngineParts): InspectableEngine {
       if (text === null) return replies.invalid('', MESSAGES.empty);
       if (text.length > MAX_QUESTION_CHARS) return replies.invalid(`${text.slice(0, 80)}…`, MESSAGES.tooLong);
       if (text === '') return replies.invalid('', MESSAGES.empty);
-      return replies.fromDecision(text, decide(matcher.rank(text), thresholds));
+      const ranking = matcher.rank(text);
+      const reply = replies.fromDecision(text, decide(ranking, thresholds));
+      return { ...reply, candidates: ranking.candidates.slice(0, 3).map((c) => ({ intent: c.intent.id, score: Math.round(c.score * 1000) / 1000 })) };
     },
     answerIntent(intentId: string): Reply | undefined {
       const intent = byId.get(intentId);

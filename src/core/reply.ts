@@ -26,7 +26,7 @@ export class ReplyBuilder {
   }
 
   private base(kind: ReplyKind, question: string): Reply {
-    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '' };
+    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [] };
   }
 
   /** A confident answer (or small talk) for one intent. */

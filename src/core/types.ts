@@ -78,9 +78,18 @@ export interface Reply {
   related: readonly Suggestion[];
   /** A plain-text rendering, what the bot would send where no richer format exists. */
   text: string;
+  /** The matcher's best few intents with their scores, best first: for logs, review and explanation. */
+  candidates: readonly ScoredIntent[];
+}
+
+export interface ScoredIntent {
+  intent: string;
+  score: number;
 }
 
 export interface Engine {
+  /** A short hash of the content (article, intents, aliases, tuning) this engine answers from. */
+  readonly version: string;
   readonly article: Article;
   readonly intents: readonly Intent[];
   /** Answer a free-text question. Same input, same output. */

@@ -38,6 +38,7 @@ const suggestions: Suggestion[] = [
 
 function reply(overrides: Partial<Reply>): Reply {
   const base: Omit<Reply, 'message'> = {
+    candidates: [],
     kind: 'answer',
     question: 'What is first?',
     intent: 'first',

@@ -292,6 +292,7 @@ describe('Slack when the engine fails', () => {
   beforeAll(async () => {
     const real = realEngine();
     const broken: Engine = {
+      version: real.version,
       article: real.article,
       intents: real.intents,
       examples: (n) => real.examples(n),

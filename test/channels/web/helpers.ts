@@ -69,6 +69,7 @@ function answerFor(question: string, i: Intent): Reply {
     suggestions: [],
     related: EXAMPLES.filter((e) => e.intent !== i.id),
     text: i.answer,
+    candidates: [{ intent: i.id, score: 1 }],
   };
 }
 
@@ -78,6 +79,7 @@ function answerFor(question: string, i: Intent): Reply {
  */
 export function fixtureEngine(): Engine {
   return {
+    version: 'fixture',
     article: ARTICLE,
     intents: INTENTS,
     ask(question) {
@@ -95,6 +97,7 @@ export function fixtureEngine(): Engine {
         suggestions: EXAMPLES,
         related: [],
         text: 'not covered',
+        candidates: [],
       };
     },
     answerIntent(id) {

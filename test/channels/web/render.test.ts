@@ -11,6 +11,7 @@ const EXAMPLES = [
 
 const reply = (overrides: Partial<Reply>): Reply => {
   const base: Omit<Reply, 'message'> = {
+    candidates: [],
     kind: 'answer',
     question: 'q',
     intent: null,
