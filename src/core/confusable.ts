@@ -1,4 +1,4 @@
-import type { Matcher } from './matcher.js';
+import type { Matcher } from './matching/matcher.js';
 
 export interface ConfusablePair {
   /** The intent the questions belong to. */

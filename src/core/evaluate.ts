@@ -1,6 +1,7 @@
-import { decide, type Thresholds } from './decide.js';
+import { decide } from './matching/decide.js';
+import type { Tuning } from './matching/tuning.js';
 import type { InspectableEngine } from './engine.js';
-import type { Ranking } from './matcher.js';
+import type { Ranking } from './matching/matcher.js';
 
 /** One labelled question: sentence numbers that ground it, `none` (the article can't answer) or `chat`. */
 export interface LabelledQuestion {
@@ -64,7 +65,7 @@ export interface Metrics {
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function predict(item: LabelledQuestion, ranking: Ranking, thresholds: Thresholds): Prediction {
+export function predict(item: LabelledQuestion, ranking: Ranking, thresholds: Tuning): Prediction {
   const decision = decide(ranking, thresholds);
   const best = decision.best;
   let kind: Prediction['kind'] = decision.kind;
@@ -119,7 +120,7 @@ export interface PerLabel {
 }
 
 export interface Report {
-  thresholds: Thresholds;
+  thresholds: Tuning;
   metrics: Metrics;
   predictions: Prediction[];
   perIntent: PerLabel[];
@@ -133,9 +134,9 @@ export interface Report {
 
 const labelOf = (e: LabelledQuestion['expected']): string => (typeof e === 'string' ? e : e.join(','));
 
-export function evaluate(engine: InspectableEngine, items: readonly LabelledQuestion[], thresholds: Thresholds = engine.thresholds): Report {
+export function evaluate(engine: InspectableEngine, items: readonly LabelledQuestion[], thresholds: Tuning = engine.tuning): Report {
   const rankings = items.map((item) => engine.rank(item.question));
-  const run = (t: Thresholds): Prediction[] => items.map((item, i) => predict(item, rankings[i] as Ranking, t));
+  const run = (t: Tuning): Prediction[] => items.map((item, i) => predict(item, rankings[i] as Ranking, t));
   const predictions = run(thresholds);
   const articleText = engine.article.text;
   const metrics = metricsOf(predictions, articleText, engine);
@@ -195,7 +196,7 @@ export function evaluate(engine: InspectableEngine, items: readonly LabelledQues
 }
 
 /** Each example question of each intent, ranked with itself left out of the index. */
-export function leaveOneOut(engine: InspectableEngine, thresholds: Thresholds): Report['leaveOneOut'] {
+export function leaveOneOut(engine: InspectableEngine, thresholds: Tuning): Report['leaveOneOut'] {
   let questions = 0;
   let top1 = 0;
   let answeredCorrectly = 0;

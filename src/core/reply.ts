@@ -1,5 +1,5 @@
 import { MESSAGES } from '../messages.js';
-import type { Decision } from './decide.js';
+import type { Decision } from './matching/decide.js';
 import type { Article, Intent, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
 
 export function suggestionFor(intent: Intent): Suggestion {

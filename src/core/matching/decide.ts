@@ -1,17 +1,7 @@
 import type { Candidate, Ranking } from './matcher.js';
+import type { Tuning } from './tuning.js';
 
-/** The matcher's cut-offs; data in intents/thresholds.yaml, chosen with `npm run eval`. */
-export interface Thresholds {
-  /** A best score at or above this may be answered. */
-  answer: number;
-  /** The best must beat the best rival grounded in another sentence by this much, or we ask. */
-  margin: number;
-  /** Between this and `answer`: "did you mean". Below: the article doesn't cover it. */
-  clarify: number;
-  /** How many "did you mean" choices to offer. */
-  suggestions: number;
-}
-
+/** Stage 4: what to do with a ranking. */
 export type Decision =
   | { kind: 'answer'; best: Candidate }
   | { kind: 'clarify'; choices: readonly Candidate[]; best: Candidate }
@@ -31,12 +21,12 @@ function groundingKey(c: Candidate): string {
  * answer it equally, and picking one would be a guess. It is answered only when no article
  * intent grounded in another sentence is a plausible reading too ("raid" is all one sentence).
  */
-function namesOnlyATopic(ranking: Ranking, best: Candidate, t: Thresholds): boolean {
+function namesOnlyATopic(ranking: Ranking, best: Candidate, t: Tuning): boolean {
   if (ranking.tokens.length !== 1 || best.intent.chat) return false;
   return ranking.candidates.some((c) => !c.intent.chat && !c.intent.unanswerable && groundingKey(c) !== groundingKey(best) && c.score >= t.clarify);
 }
 
-export function decide(ranking: Ranking, t: Thresholds): Decision {
+export function decide(ranking: Ranking, t: Tuning): Decision {
   const [best] = ranking.candidates;
   // Closest to a question we know the article cannot answer: say so rather than guess.
   if (!best || best.score < t.clarify || best.intent.unanswerable) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
@@ -47,7 +37,7 @@ export function decide(ranking: Ranking, t: Thresholds): Decision {
   const seen = new Set<string>();
   for (const c of ranking.candidates) {
     if (choices.length >= t.suggestions) break;
-    if (c.score < t.clarify * 0.75 || seen.has(c.intent.id) || c.intent.unanswerable) continue;
+    if (c.score < t.clarify * t.choiceFloor || seen.has(c.intent.id) || c.intent.unanswerable) continue;
     seen.add(c.intent.id);
     choices.push(c);
   }
