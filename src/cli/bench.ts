@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Fuse from 'fuse.js';
 import { defaultPaths, loadContent } from '../core/content.js';
 import { createEngine, loadEngine } from '../core/engine.js';
-import { parseLabelled, type LabelledQuestion } from '../core/evaluate.js';
+import { outcomeOf, parseLabelled, type LabelledQuestion } from '../core/evaluate.js';
 import type { Intent } from '../core/types.js';
 import { seededRandom } from './random.js';
 import { projectRoot } from './root.js';
@@ -101,27 +101,23 @@ function plainFuse(intents: readonly Intent[]): Fuse<{ question: string; intent:
 }
 
 function accuracy(items: readonly LabelledQuestion[], answer: (q: string) => Intent | undefined): { top1: number; abstention: number; wrong: number } {
-  let correct = 0;
-  let answerable = 0;
-  let none = 0;
-  let abstained = 0;
-  let answered = 0;
-  let wrong = 0;
+  const count = { answerable: 0, correct: 0, none: 0, abstained: 0, answered: 0, wrong: 0 };
   for (const item of items) {
     const intent = answer(item.question);
-    const sentence = intent?.sentence?.number;
-    if (sentence !== undefined) answered += 1;
-    if (item.expected === 'none') {
-      none += 1;
-      if (sentence === undefined) abstained += 1;
-      else wrong += 1;
-    } else if (item.expected !== 'chat') {
-      answerable += 1;
-      if (sentence !== undefined && item.expected.includes(sentence)) correct += 1;
-      else if (sentence !== undefined) wrong += 1;
+    const kind = intent?.sentence ? 'answer' : 'no-match';
+    const outcome = outcomeOf(item.expected, kind, intent);
+    if (kind === 'answer') count.answered += 1;
+    if (outcome === 'wrong') count.wrong += 1;
+    if (item.expected.kind === 'none') {
+      count.none += 1;
+      if (outcome === 'correct') count.abstained += 1;
+    } else if (item.expected.kind === 'article') {
+      count.answerable += 1;
+      if (outcome === 'correct') count.correct += 1;
     }
   }
-  return { top1: correct / answerable, abstention: none === 0 ? 0 : abstained / none, wrong: answered === 0 ? 0 : wrong / answered };
+  const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+  return { top1: ratio(count.correct, count.answerable), abstention: ratio(count.abstained, count.none), wrong: ratio(count.wrong, count.answered) };
 }
 
 function main(): void {
@@ -171,7 +167,7 @@ function main(): void {
 
   const seeds = content.intents.flatMap((i) => i.questions);
   const evalFile = join(projectRoot, 'test', 'eval', 'questions.tsv');
-  const labelled = existsSync(evalFile) ? parseLabelled(readFileSync(evalFile, 'utf8'), evalFile) : [];
+  const labelled = existsSync(evalFile) ? parseLabelled(readFileSync(evalFile, 'utf8'), content, evalFile) : [];
   const questions = makeQuestions([...seeds, ...labelled.map((l) => l.question)], 10_000);
   const heapBefore = heapMb();
   for (const q of questions.slice(0, 500)) engine.ask(q.text); // warm-up

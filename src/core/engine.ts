@@ -77,7 +77,7 @@ export function createEngine(parts: EngineParts): InspectableEngine {
       const intent = byId.get(intentId);
       if (!intent) return undefined;
       const question = intent.questions[0] as string;
-      if (intent.unanswerable) return replies.fromDecision(question, { kind: 'no-match' });
+      if (intent.unanswerable) return replies.fromDecision(question, { kind: 'no-match', reason: 'unanswerable' });
       return replies.answer(question, intent, 1);
     },
     examples(count = 3): readonly Suggestion[] {

@@ -5,7 +5,13 @@ import type { Tuning } from './tuning.js';
 export type Decision =
   | { kind: 'answer'; best: Candidate }
   | { kind: 'clarify'; choices: readonly Candidate[]; best: Candidate }
-  | { kind: 'no-match'; best?: Candidate };
+  | { kind: 'no-match'; best?: Candidate; reason: NoMatchReason };
+
+/**
+ * Why there is no answer: a question we know the article can't answer ("who leads ISIS?"), one
+ * that is not about the article at all (or asks an opinion), or one the article simply doesn't cover.
+ */
+export type NoMatchReason = 'unanswerable' | 'off-topic' | 'not-covered';
 
 /**
  * Intents grounded in the same sentence give the same grounding: they are not
@@ -26,10 +32,15 @@ function namesOnlyATopic(ranking: Ranking, best: Candidate, t: Tuning): boolean 
   return ranking.candidates.some((c) => !c.intent.chat && !c.intent.unanswerable && groundingKey(c) !== groundingKey(best) && c.score >= t.clarify);
 }
 
+function noMatch(best: Candidate | undefined): Decision {
+  const reason: NoMatchReason = best?.intent.unanswerable ? 'unanswerable' : 'not-covered';
+  return best ? { kind: 'no-match', best, reason } : { kind: 'no-match', reason };
+}
+
 export function decide(ranking: Ranking, t: Tuning): Decision {
   const [best] = ranking.candidates;
   // Closest to a question we know the article cannot answer: say so rather than guess.
-  if (!best || best.score < t.clarify || best.intent.unanswerable) return best ? { kind: 'no-match', best } : { kind: 'no-match' };
+  if (!best || best.score < t.clarify || best.intent.unanswerable) return noMatch(best);
   const rival = ranking.candidates.find((c) => groundingKey(c) !== groundingKey(best));
   const margin = best.score - (rival?.score ?? 0);
   if (best.score >= t.answer && margin >= t.margin && !namesOnlyATopic(ranking, best, t)) return { kind: 'answer', best };
@@ -41,6 +52,6 @@ export function decide(ranking: Ranking, t: Tuning): Decision {
     seen.add(c.intent.id);
     choices.push(c);
   }
-  if (choices.length === 0) return { kind: 'no-match', best };
+  if (choices.length === 0) return noMatch(best);
   return { kind: 'clarify', choices, best };
 }
