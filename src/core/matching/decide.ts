@@ -32,15 +32,17 @@ function namesOnlyATopic(ranking: Ranking, best: Candidate, t: Tuning): boolean 
   return ranking.candidates.some((c) => !c.intent.chat && !c.intent.unanswerable && groundingKey(c) !== groundingKey(best) && c.score >= t.clarify);
 }
 
-function noMatch(best: Candidate | undefined): Decision {
-  const reason: NoMatchReason = best?.intent.unanswerable ? 'unanswerable' : 'not-covered';
+function noMatch(best: Candidate | undefined, reason: NoMatchReason): Decision {
   return best ? { kind: 'no-match', best, reason } : { kind: 'no-match', reason };
 }
 
 export function decide(ranking: Ranking, t: Tuning): Decision {
   const [best] = ranking.candidates;
+  // Not about the article at all, or asking what the article can't give (an opinion, advice):
+  // no article answer and no "did you mean", however many of its words the intents use.
+  if (!ranking.smallTalk && (ranking.asksForAStance || !ranking.topical)) return noMatch(best, 'off-topic');
   // Closest to a question we know the article cannot answer: say so rather than guess.
-  if (!best || best.score < t.clarify || best.intent.unanswerable) return noMatch(best);
+  if (!best || best.score < t.clarify || best.intent.unanswerable) return noMatch(best, best?.intent.unanswerable ? 'unanswerable' : 'not-covered');
   const rival = ranking.candidates.find((c) => groundingKey(c) !== groundingKey(best));
   const margin = best.score - (rival?.score ?? 0);
   if (best.score >= t.answer && margin >= t.margin && !namesOnlyATopic(ranking, best, t)) return { kind: 'answer', best };
@@ -52,6 +54,6 @@ export function decide(ranking: Ranking, t: Tuning): Decision {
     seen.add(c.intent.id);
     choices.push(c);
   }
-  if (choices.length === 0) return noMatch(best);
+  if (choices.length === 0) return noMatch(best, 'not-covered');
   return { kind: 'clarify', choices, best };
 }

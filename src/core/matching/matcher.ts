@@ -1,9 +1,11 @@
 import type { Intent } from '../types.js';
-import { type Normalizer, type Query, type QuestionType, type TextPointer, typeOfFolded } from './query.js';
+import type { Normalizer, Query, QuestionType, TextPointer } from './query.js';
 import { type Evidence, score } from './score.js';
 import { SpellingCorrector } from './spelling.js';
 import type { Tuning } from './tuning.js';
 import { rarity, warmWordFrequencies } from './words/english.js';
+import { SMALL_TALK_FILLER } from './words/small-talk-filler.js';
+import { asksForAStance } from './words/stance.js';
 
 /**
  * The index and the ranking: stages 1–3 of the pipeline (query → spelling → score) for every intent.
@@ -41,6 +43,12 @@ export interface Ranking {
   /** Each token's weight and penalty, as scored. */
   weights: ReadonlyMap<string, { weight: number; penalty: number }>;
   type: QuestionType;
+  /** The whole message is small talk: only small-talk intents were ranked. Otherwise none were. */
+  smallTalk: boolean;
+  /** Some word of the question is on the article's topic (see `topicalRarity`). */
+  topical: boolean;
+  /** The question asks for an opinion, a judgement or advice (words/stance.ts). */
+  asksForAStance: boolean;
   candidates: readonly Candidate[];
 }
 
@@ -72,6 +80,11 @@ export class Matcher {
   private readonly lastParagraph: number;
   /** Per-question dot products, indexed by entry; always all zero between calls to rank. */
   private readonly dotBuffer: Float64Array;
+  /** Every word of every small-talk example, as meant; and each example's words. */
+  private readonly chatWords = new Set<string>();
+  private readonly chatExamples: ReadonlySet<string>[] = [];
+  /** Tokens of the intents about the article (answerable or not): what makes a question on its topic. */
+  private readonly topicVocab = new Set<string>();
 
   constructor(intents: readonly Intent[], normalizer: Normalizer, tuning: Tuning) {
     this.intents = intents;
@@ -91,11 +104,20 @@ export class Matcher {
       intent.questions.forEach((q, qi) => {
         this.entries.push({ intent: i, question: qi, tokens: new Set(add(q)), norm: 0 });
       });
-      this.intentTypes.push(new Set<QuestionType>(intent.questions.map((q) => typeOfFolded(normalizer.fold(q)))));
+      this.intentTypes.push(new Set<QuestionType>(intent.questions.map((q) => normalizer.typeOf(q))));
       for (const k of intent.keywords) add(k);
       add(intent.answer);
       if (intent.source) add(intent.source);
       this.intentVocab.push(vocab);
+      if (intent.chat) {
+        for (const q of intent.questions) {
+          const words = new Set(normalizer.meant(q).filter((w) => !SMALL_TALK_FILLER.has(w)));
+          for (const w of words) this.chatWords.add(w);
+          if (words.size > 0) this.chatExamples.push(words);
+        }
+      } else {
+        for (const t of vocab) this.topicVocab.add(t);
+      }
     });
     this.spelling = new SpellingCorrector({ known: surface, isStopWord: (w) => normalizer.isStopWord(w) }, tuning);
     const grounded = intents.flatMap((i) => (i.sentence ? [i.sentence] : []));
@@ -139,6 +161,28 @@ export class Matcher {
     return this.idf.has(token);
   }
 
+  /**
+   * Small talk is a closed class: every word of the message is a small-talk word, and the message as
+   * a whole is close to one small-talk example. "today" or "is this good news?" is not small talk
+   * just because "have a good day" is.
+   */
+  private isSmallTalk(all: readonly string[]): boolean {
+    const words = all.filter((w) => !SMALL_TALK_FILLER.has(w));
+    if (words.length === 0 || !words.every((w) => this.chatWords.has(w))) return false;
+    const mine = new Set(words);
+    return this.chatExamples.some((example) => {
+      let shared = 0;
+      for (const w of mine) if (example.has(w)) shared += 1;
+      return shared / (mine.size + example.size - shared) >= this.tuning.smallTalkOverlap;
+    });
+  }
+
+  /** A word on the article's topic: an article intent uses it, and it is an alias or not everyday English. */
+  private isTopical(token: string, word: string): boolean {
+    if (!this.topicVocab.has(token) || /^\d+$/.test(token)) return false;
+    return this.normalizer.isCanonical(word) || rarity(word) >= this.tuning.topicalRarity;
+  }
+
   /** Stages 1 and 2: the question's tokens, spelling-corrected, each with its weight and penalty. */
   analyze(question: string): { query: Query; weights: Map<string, { weight: number; penalty: number }>; corrections: Record<string, string> } {
     const corrections: Record<string, string> = {};
@@ -164,7 +208,17 @@ export class Matcher {
     const { query, weights, corrections } = this.analyze(question);
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));
-    const result = { tokens, unknown, corrections, weights, type: query.type };
+    const smallTalk = this.isSmallTalk(query.words);
+    const result = {
+      tokens,
+      unknown,
+      corrections,
+      weights,
+      type: query.type,
+      smallTalk,
+      topical: query.tokens.some(({ token, word }) => this.isTopical(token, word)),
+      asksForAStance: !smallTalk && asksForAStance(query.words.join(' ')),
+    };
     if (tokens.length === 0) return { ...result, candidates: [] };
 
     let queryNormSq = 0;
@@ -196,7 +250,9 @@ export class Matcher {
       const dot = dots[e] as number;
       dots[e] = 0;
       const entry = this.entries[e] as Entry;
-      if (exclude && this.intents[entry.intent]?.id === exclude.intent && entry.question === exclude.question) continue;
+      const intent = this.intents[entry.intent] as Intent;
+      if (intent.chat !== smallTalk) continue;
+      if (exclude && intent.id === exclude.intent && entry.question === exclude.question) continue;
       const contained = entry.tokens.size >= this.tuning.minContainedTokens ? (containment * dot) / (entry.norm * entry.norm) : 0;
       const similarity = Math.max(dot / (queryNorm * entry.norm), contained);
       const current = bestByIntent.get(entry.intent);

@@ -64,6 +64,8 @@ interface AliasPhrase {
 
 /** A question's analysis: its content tokens (with the word each came from), type and pointer. */
 export interface Query {
+  /** Every word as meant (folded, unframed, shorthand expanded, spelling corrected), stop words included. */
+  words: readonly string[];
   tokens: readonly { token: string; word: string }[];
   type: QuestionType;
   pointer: TextPointer;
@@ -137,7 +139,23 @@ export class Normalizer {
       const token = this.tokenOf(word, false);
       if (token !== undefined) tokens.push({ token, word });
     }
-    return { tokens, type: typeOfFolded(folded), pointer: pointerOfFolded(folded) };
+    // The type is read from the words as meant ("wen" is "when"), the pointer from the text as typed.
+    return { words: raw, tokens, type: typeOfFolded(raw.join(' ')), pointer: pointerOfFolded(folded) };
+  }
+
+  /** Content's words as meant (folded, unframed, shorthand expanded), stop words included. */
+  meant(text: string): string[] {
+    return splitWords(unframed(this.fold(text))).map(expand);
+  }
+
+  /** The question type of an example question, read as a person's question would be. */
+  typeOf(text: string): QuestionType {
+    return typeOfFolded(this.meant(text).join(' '));
+  }
+
+  /** Whether a word is an alias table's canonical form ("us", "isis", "talks"). */
+  isCanonical(word: string): boolean {
+    return this.canonicals.has(word);
   }
 
   private replaceAliases(raw: readonly string[], maxWords: number): string[] {

@@ -36,6 +36,11 @@ export interface Tuning {
   /** An example question needs this many content words to count as contained in a long question. */
   readonly minContainedTokens: number;
 
+  /** Small talk is a closed class: a message is small talk only if its words overlap a small-talk example this much (Jaccard). */
+  readonly smallTalkOverlap: number;
+  /** A word is on the article's topic if an article intent uses it and it is at least this rare in English (or an alias). */
+  readonly topicalRarity: number;
+
   // query: the bounds on what one question may cost
   /** Content words read from one question; the rest is ignored. */
   readonly maxWords: number;
@@ -69,6 +74,8 @@ export const DEFAULT_TUNING: Tuning = Object.freeze({
   containmentWeight: 0.9,
   longQuery: 6,
   minContainedTokens: 3,
+  smallTalkOverlap: 0.5,
+  topicalRarity: 0.35,
   maxWords: 60,
   maxQuestionChars: 1_000,
   fuzzyThreshold: 0.6,
@@ -97,6 +104,8 @@ export const TuningOverridesSchema = z
     containmentWeight: unit,
     longQuery: count(100),
     minContainedTokens: count(20),
+    smallTalkOverlap: unit,
+    topicalRarity: unit,
     maxWords: count(1_000),
     maxQuestionChars: count(100_000),
     fuzzyThreshold: unit,

@@ -9,5 +9,5 @@ export const QUESTION_TYPE_PATTERNS: readonly (readonly [QuestionType, RegExp])[
   ['which-country', /\b(which|what) (country|countries|nation|nations)\b/],
   ['who', /\b(who|whos|whom|whose|(which|what) (group|groups|people|person|officials?))\b/],
   ['where', /\b(where|wheres|(which|what) (province|city|town|region|place|location|area))\b/],
-  ['why', /\b(why|whys|what for|for what|what is the (point|purpose|reason|goal|aim)|whats the (point|purpose|reason|goal|aim))\b/],
+  ['why', /\b(why|whys|what for|for what|what (is )?the (point|purpose|reason|goal|aim))\b/],
 ];
