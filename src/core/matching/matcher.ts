@@ -59,6 +59,21 @@ interface Entry {
   norm: number;
 }
 
+/** Where a clause ends inside a message: a dash, colon, semicolon, or the end of a sentence. */
+// Not the dot of an abbreviation: "U.S. raid" is one clause.
+const CLAUSE_BREAK = /\s[—–-]+\s|[—–]|[:;]\s|(?<!\.[A-Za-z])[.?!]\s+(?=\S)/g;
+
+/** The parts of a message after each clause break, longest first; at most three, each of three words or more. */
+export function clauseTails(message: string): string[] {
+  const tails: string[] = [];
+  for (const m of message.slice(0, 2_000).matchAll(CLAUSE_BREAK)) {
+    const tail = message.slice((m.index ?? 0) + m[0].length).trim();
+    if (tail.split(/\s+/).length >= 3) tails.push(tail);
+    if (tails.length >= 3) break;
+  }
+  return tails;
+}
+
 /** "Which countries…" asks for a place or for a party: an intent asked with either may answer it. */
 function accepts(types: ReadonlySet<QuestionType>, type: QuestionType): boolean {
   return type === 'other' || types.has(type) || (type === 'which-country' && (types.has('who') || types.has('where')));
@@ -205,6 +220,19 @@ export class Matcher {
    * question out of the index, for leave-one-out evaluation.
    */
   rank(question: string, exclude?: { intent: string; question: number }): Ranking {
+    const whole = this.rankText(question, exclude);
+    // "I'm writing a brief for my boss, so: when did the talks start?" The question is often the
+    // last clause: rank each clause-final part too, and keep whichever reading scores best.
+    let best = whole;
+    for (const tail of clauseTails(question)) {
+      const ranking = this.rankText(tail, exclude);
+      const top = ranking.candidates[0];
+      if (top && !ranking.smallTalk && top.score > (best.candidates[0]?.score ?? 0) + this.tuning.tailMargin) best = ranking;
+    }
+    return best;
+  }
+
+  private rankText(question: string, exclude?: { intent: string; question: number }): Ranking {
     const { query, weights, corrections } = this.analyze(question);
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));

@@ -36,6 +36,8 @@ export interface Tuning {
   /** An example question needs this many content words to count as contained in a long question. */
   readonly minContainedTokens: number;
 
+  /** A clause-final part of a message ("…, so: when did talks start?") replaces the whole when its best score is higher by this much. */
+  readonly tailMargin: number;
   /** Small talk is a closed class: a message is small talk only if its words overlap a small-talk example this much (Jaccard). */
   readonly smallTalkOverlap: number;
   /** A word is on the article's topic if an article intent uses it and it is at least this rare in English (or an alias). */
@@ -74,6 +76,7 @@ export const DEFAULT_TUNING: Tuning = Object.freeze({
   containmentWeight: 0.9,
   longQuery: 6,
   minContainedTokens: 3,
+  tailMargin: 0,
   smallTalkOverlap: 0.5,
   topicalRarity: 0.35,
   maxWords: 60,
@@ -104,6 +107,7 @@ export const TuningOverridesSchema = z
     containmentWeight: unit,
     longQuery: count(100),
     minContainedTokens: count(20),
+    tailMargin: unit,
     smallTalkOverlap: unit,
     topicalRarity: unit,
     maxWords: count(1_000),
