@@ -234,9 +234,11 @@ export class Matcher {
 
   private rankText(question: string, exclude?: { intent: string; question: number }): Ranking {
     const { query, weights, corrections } = this.analyze(question);
+    const smallTalk = this.isSmallTalk(query.words);
+    // "hello bot!": in small talk, the filler is not a word the reply must explain.
+    if (smallTalk) for (const { token, word } of query.tokens) if (SMALL_TALK_FILLER.has(word)) weights.delete(token);
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));
-    const smallTalk = this.isSmallTalk(query.words);
     const result = {
       tokens,
       unknown,
