@@ -85,7 +85,7 @@ export const DEFAULT_TUNING: Tuning = Object.freeze({
   spellMaxWordLength: 20,
   spellLookupsPerQuestion: 4,
   spellCacheSize: 5_000,
-  spellIndexCacheSize: 128,
+  spellIndexCacheSize: 512,
 });
 
 const unit = z.number().min(0).max(1);
