@@ -115,8 +115,11 @@ function openSqlite(file: string, options: OpenStoreOptions): Dialect {
 
 function openPostgres(url: string, options: OpenStoreOptions, where: string): Dialect {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000, idleTimeoutMillis: 30_000 });
-  // An idle client whose server went away emits here; unhandled, it would take the process down.
-  pool.on('error', (err) => options.logger?.warn({ event: 'store_connection_lost', store: where, reason: err.message }));
+  // A client whose server went away emits 'error': the pool listens only while the client is idle,
+  // so every client gets its own listener too. Unhandled, either would take the process down.
+  const lost = (err: Error): void => options.logger?.warn({ event: 'store_connection_lost', store: where, reason: err.message });
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   return new PostgresDialect({ pool });
 }
 

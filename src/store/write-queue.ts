@@ -16,6 +16,8 @@ export interface WriteQueueOptions {
   /** First retry delay (ms), doubled each time up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** A store call that has not answered by then counts as failed (the retry is harmless: writes are idempotent). Default 10 s. */
+  writeTimeoutMs?: number;
 }
 
 export interface WriteQueueStats {
@@ -37,6 +39,8 @@ export class WriteQueue {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private attempts = 0;
+  /** Failed batches since the last write that went through. */
+  private failedSince = 0;
   private readonly counts = { written: 0, dropped: 0, failures: 0 };
   private droppedUnlogged = 0;
   private lastDropReason = '';
@@ -54,6 +58,7 @@ export class WriteQueue {
       maxAttempts: options.maxAttempts ?? 8,
       backoffMs: options.backoffMs ?? 200,
       maxBackoffMs: options.maxBackoffMs ?? 5_000,
+      writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
     };
   }
 
@@ -84,14 +89,25 @@ export class WriteQueue {
     }
   }
 
-  /** Stop taking writes, try once more to write what is left, log what could not be. */
-  async close(): Promise<void> {
+  /** Stop taking writes, try once more (for at most `timeoutMs`) to write what is left, log what could not be. */
+  async close(timeoutMs = 3_000): Promise<void> {
     this.closed = true;
     this.options.maxAttempts = Math.min(this.options.maxAttempts, this.attempts + 1);
-    await this.flush();
+    this.options.writeTimeoutMs = Math.min(this.options.writeTimeoutMs, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((done) => (timer = setTimeout(done, timeoutMs)))]);
+    clearTimeout(timer);
     clearTimeout(this.timer);
     if (this.pending.length > 0) this.drop(this.pending.splice(0).length, 'shutdown');
     this.logDrops();
+  }
+
+  private within<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer from the store within ${this.options.writeTimeoutMs} ms`), { code: 'STORE_TIMEOUT' })), this.options.writeTimeoutMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   private schedule(ms: number): void {
@@ -118,15 +134,17 @@ export class WriteQueue {
       try {
         const questions = batch.flatMap((w) => (w.table === 'questions' ? [w.row] : []));
         const feedback = batch.flatMap((w) => (w.table === 'feedback' ? [w.row] : []));
-        await this.store.insertQuestions(questions);
-        await this.store.upsertFeedback(feedback);
+        await this.within(this.store.insertQuestions(questions));
+        await this.within(this.store.upsertFeedback(feedback));
         this.pending.splice(0, batch.length);
         this.counts.written += batch.length;
-        if (this.attempts > 0) this.logger.info({ event: 'store_writes_resumed', after: this.attempts, store: this.store.where });
+        if (this.failedSince > 0) this.logger.info({ event: 'store_writes_resumed', failedBatches: this.failedSince, store: this.store.where });
+        this.failedSince = 0;
         this.attempts = 0;
         ok = true;
       } catch (err) {
         this.attempts += 1;
+        this.failedSince += 1;
         this.counts.failures += 1;
         const e = err as { code?: unknown; message?: string };
         this.logger.warn({ event: 'store_write_failed', store: this.store.where, attempt: this.attempts, rows: batch.length, pending: this.pending.length, code: e.code ?? null, reason: e.message ?? String(err) });
