@@ -21,8 +21,9 @@ export interface Figures {
  * The evaluation, as review prints it: the labelled sets `npm run eval` uses.
  * Kept in this one function so a change to the evaluation's format touches one place.
  */
-export function evaluationFigures(engine: InspectableEngine, root: string): Figures {
+export function evaluationFigures(engine: InspectableEngine, root: string): Figures | undefined {
   const files = ['questions.tsv', 'holdout.tsv'].map((f) => join(root, 'test', 'eval', f)).filter((f) => existsSync(f));
+  if (files.length === 0) return undefined;
   const items = files.flatMap((f) => parseLabelled(readFileSync(f, 'utf8'), f));
   const m = evaluate(engine, items).metrics;
   return { questions: m.total, inScopeTop1: m.inScopeTop1, abstention: m.abstention, wrongAmongAnswered: m.wrongAmongAnswered, coverage: m.coverage };
@@ -122,7 +123,8 @@ export function acceptGroup(request: AcceptRequest): AcceptResult {
       const decision = decide(after.rank(q), after.thresholds);
       return decision.best?.intent.id === id && (decision.kind === 'answer' || target.unanswerable);
     }).length;
-    const figures = request.evaluate === false ? {} : { before: evaluationFigures(engine, root), after: evaluationFigures(after, root) };
+    const before = request.evaluate === false ? undefined : evaluationFigures(engine, root);
+    const figures = before ? { before, after: evaluationFigures(after, root) } : {};
     writeFileSync(file, edited);
     return { accepted: true, reasons: [], file: rel, added, conflicts, nowMatching, ...figures };
   } finally {
