@@ -47,8 +47,18 @@ export const NO_QUESTION_LOG: QuestionLog = { mode: 'off', question: () => newRe
 
 export type Hasher = (value: string) => string;
 
+/** HMAC-SHA-256 of an id, 22 characters; the last 1,000 are remembered (the same people ask again). */
 export function keyedHash(secret: string): Hasher {
-  return (value) => createHmac('sha256', secret).update(value).digest('base64url').slice(0, 22);
+  const recent = new Map<string, string>();
+  return (value) => {
+    let hashed = recent.get(value);
+    if (hashed === undefined) {
+      hashed = createHmac('sha256', secret).update(value).digest('base64url').slice(0, 22);
+      if (recent.size >= 1_000) recent.clear();
+      recent.set(value, hashed);
+    }
+    return hashed;
+  };
 }
 
 /** The hash key: LOG_HASH_SECRET when set, else one made on first start and kept in the store (shared by replicas). */

@@ -7,6 +7,7 @@ import { StoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Database, FeedbackRow, QuestionRow } from './schema.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -28,6 +29,11 @@ export interface Store {
   /** DATABASE_URL without its password: safe for logs and error messages. */
   readonly where: string;
   readonly db: Kysely<Database>;
+  /**
+   * The question log's path: one batch of questions and votes, in one transaction, off the main
+   * thread for SQLite. Idempotent like the two below, so a retried batch adds nothing twice.
+   */
+  writeBatch(questions: readonly QuestionRow[], feedback: readonly FeedbackRow[]): Promise<void>;
   /** Idempotent: a row whose id is already there is left alone (a retried batch adds nothing twice). */
   insertQuestions(rows: readonly QuestionRow[]): Promise<void>;
   /** One vote per id: a later vote replaces the earlier one. */
@@ -53,6 +59,8 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** SQLite: wait this long for another process's lock (ms). Default 2 s. */
   busyTimeoutMs?: number;
+  /** SQLite: extra PRAGMAs for the writer thread's connection. */
+  writerPragmas?: readonly string[];
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`. */
@@ -150,14 +158,24 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await db.destroy().catch(() => undefined);
     throw fail(err);
   }
-  return createStore(db, kind, where);
+  const writer = kind === 'sqlite' ? new SqliteWriter({ file, busyTimeoutMs: options.busyTimeoutMs ?? 2_000, pragmas: options.writerPragmas ?? [] }) : undefined;
+  return createStore(db, kind, where, writer);
 }
 
-function createStore(db: Kysely<Database>, kind: StoreKind, where: string): Store {
-  return {
+function createStore(db: Kysely<Database>, kind: StoreKind, where: string, writer: SqliteWriter | undefined): Store {
+  const store: Store = {
     kind,
     where,
     db,
+
+    async writeBatch(questions, feedback) {
+      if (writer) return writer.write(questions, feedback);
+      await db.transaction().execute(async (trx) => {
+        const inTransaction = createStore(trx, kind, where, undefined);
+        await inTransaction.insertQuestions(questions);
+        await inTransaction.upsertFeedback(feedback);
+      });
+    },
 
     async insertQuestions(rows) {
       if (rows.length === 0) return;
@@ -217,6 +235,10 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string): Stor
       return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
     },
 
-    close: () => db.destroy(),
+    async close() {
+      await writer?.close();
+      await db.destroy();
+    },
   };
+  return store;
 }

@@ -47,7 +47,7 @@ export class WriteQueue {
   private closed = false;
 
   constructor(
-    private readonly store: Pick<Store, 'insertQuestions' | 'upsertFeedback' | 'where'>,
+    private readonly store: Pick<Store, 'writeBatch' | 'where'>,
     private readonly logger: Logger,
     options: WriteQueueOptions = {},
   ) {
@@ -134,8 +134,7 @@ export class WriteQueue {
       try {
         const questions = batch.flatMap((w) => (w.table === 'questions' ? [w.row] : []));
         const feedback = batch.flatMap((w) => (w.table === 'feedback' ? [w.row] : []));
-        await this.within(this.store.insertQuestions(questions));
-        await this.within(this.store.upsertFeedback(feedback));
+        await this.within(this.store.writeBatch(questions, feedback));
         this.pending.splice(0, batch.length);
         this.counts.written += batch.length;
         if (this.failedSince > 0) this.logger.info({ event: 'store_writes_resumed', failedBatches: this.failedSince, store: this.store.where });

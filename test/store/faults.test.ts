@@ -71,12 +71,14 @@ describe('a bad SQLite file', () => {
 
 describe('a full disk under SQLite', () => {
   it('loses no answer: writes are retried, then dropped and counted in the log', async () => {
-    const store = await openStore({ url: 'sqlite:full/bot.sqlite', root: sqliteTarget.root });
+    const first = await openStore({ url: 'sqlite:full/bot.sqlite', root: sqliteTarget.root });
+    const { rows } = await sql<{ page_count: number }>`PRAGMA page_count`.execute(first.db);
+    await first.close();
+    // SQLite's own "database or disk is full" on the writer's connection, without filling a real disk.
+    const pages = (rows[0] as { page_count: number }).page_count;
+    const store = await openStore({ url: 'sqlite:full/bot.sqlite', root: sqliteTarget.root, writerPragmas: [`max_page_count = ${pages}`] });
     const { logger, records } = memoryLogger();
     const queue = new WriteQueue(store, logger, { maxAttempts: 3, backoffMs: 5, flushDelayMs: 1 });
-    // SQLite's own "database or disk is full", without filling a real disk.
-    const { rows } = await sql<{ page_count: number }>`PRAGMA page_count`.execute(store.db);
-    await sql.raw(`PRAGMA max_page_count = ${(rows[0] as { page_count: number }).page_count}`).execute(store.db);
     const log = createQuestionLog({ queue, hash: keyedHash('k'.repeat(16)), mode: 'on' });
     const engine = fixtureEngine();
     for (let i = 0; i < 50; i++) log.question({ channel: 'web', reply: engine.ask(`when did the talks begin ${'really '.repeat(40)} ${i}?`), latencyMs: 1, version: engine.version });

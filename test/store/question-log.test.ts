@@ -79,7 +79,7 @@ describe.each(targets)('the question log on $name', (target) => {
 describe('the write queue', () => {
   it('is bounded: beyond maxPending, writes are dropped and counted, never queued', async () => {
     const { logger, records } = memoryLogger();
-    const never = { where: 'nowhere', insertQuestions: () => new Promise<void>(() => undefined), upsertFeedback: async () => undefined };
+    const never = { where: 'nowhere', writeBatch: () => new Promise<void>(() => undefined) };
     const queue = new WriteQueue(never, logger, { maxPending: 10, flushDelayMs: 60_000, writeTimeoutMs: 50 });
     const log = createQuestionLog({ queue, hash: keyedHash('k'.repeat(16)), mode: 'on' });
     for (let i = 0; i < 25; i++) log.question({ channel: 'web', reply: engine.ask(`question ${i}`), latencyMs: 0, version: 'v' });
@@ -91,7 +91,7 @@ describe('the write queue', () => {
 
   it('writes in batches of batchSize', async () => {
     const batches: number[] = [];
-    const counting = { where: 'memory', insertQuestions: async (rows: readonly unknown[]) => void batches.push(rows.length), upsertFeedback: async () => undefined };
+    const counting = { where: 'memory', writeBatch: async (rows: readonly unknown[]) => void batches.push(rows.length) };
     const queue = new WriteQueue(counting, memoryLogger().logger, { batchSize: 40, flushDelayMs: 60_000 });
     const log = createQuestionLog({ queue, hash: keyedHash('k'.repeat(16)), mode: 'on' });
     for (let i = 0; i < 100; i++) log.question({ channel: 'web', reply: engine.ask(`question ${i}`), latencyMs: 0, version: 'v' });
