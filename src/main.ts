@@ -33,6 +33,10 @@ async function main(): Promise<void> {
   });
   // Channels hold this one engine; edits to intents/ or knowledge/ (or a SIGHUP) swap its content in place.
   const engine = createReloadingEngine({ root, logger: logger.child({ component: 'content' }), initial: loaded });
+  const watcher = watchContent([resolve(root, 'intents'), resolve(root, 'knowledge')], () => engine.reload('file change'), { logger });
+  process.on('SIGHUP', () => engine.reload('SIGHUP'));
+  // An edit saved while the content was loading, before the watch began.
+  engine.reload('start');
 
   const store = await startStore({ config: config.store, root, logger: logger.child({ component: 'store' }) });
   logger.info({ event: 'store_ready', store: store.store.where, questionLog: config.store.questionLog, retentionDays: config.store.retentionDays });
@@ -50,9 +54,6 @@ async function main(): Promise<void> {
   logger.info({ event: 'listening', port, channels: channels.map((c) => c.name), slackMode: config.slack?.mode ?? null });
   if (config.webChat) process.stderr.write(`\nWeb chat ready: http://localhost:${port}\n\n`);
   if (config.slack?.mode === 'http') process.stderr.write(`Slack events URL: http://localhost:${port}/slack/events\n`);
-
-  const watcher = watchContent([resolve(root, 'intents'), resolve(root, 'knowledge')], () => engine.reload('file change'), { logger });
-  process.on('SIGHUP', () => engine.reload('SIGHUP'));
 
   let stopping = false;
   const shutdown = (signal: string): void => {
