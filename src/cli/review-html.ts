@@ -26,7 +26,7 @@ function groupRow(group: ReviewGroup, flag: string): string {
   <td class="count">${group.count}</td>
   <td><details><summary>${esc(group.question)}${group.questions.length > 1 ? ` <span class="muted">+${group.questions.length - 1} wordings</span>` : ''}</summary><ul>${members}${more}</ul></details>${answeredBy}
     <code class="accept">npm run review -- --accept ${esc(group.id)} ${esc(flag)}</code></td>
-  <td>${nearest(group)}</td>
+  <td class="nearest">${nearest(group)}</td>
   <td class="when">${esc(day(group.firstSeen))}<br>${esc(day(group.lastSeen))}</td>
   <td>${esc(group.channels.join(', '))}</td>
 </tr>`;
@@ -58,6 +58,7 @@ td.when { white-space: nowrap; color: #555; font-size: 12px; }
 summary { cursor: pointer; } ul { margin: .3rem 0 .3rem 1.2rem; padding: 0; color: #444; }
 .intent { font-family: ui-monospace, monospace; font-size: 12px; background: #eef3fb; border-radius: 3px; padding: 0 .25rem; }
 .score { color: #555; font-size: 12px; }
+td.nearest { white-space: nowrap; }
 code.accept { display: block; margin-top: .3rem; font-size: 11px; color: #666; }
 </style></head>
 <body>
