@@ -113,8 +113,9 @@ export function createQuestionLog({ queue, hash, mode, now = () => new Date() }:
           question_id: mode === 'off' ? null : (entry.questionId ?? null),
           question: keepText ? entry.question : null,
           intent: entry.intent,
-          user_hash: hashOf(entry.user),
-          conversation_hash: hashOf(entry.conversation),
+          // QUESTION_LOG=off: a vote says only which intent was liked or not, and when.
+          user_hash: mode === 'off' ? null : hashOf(entry.user),
+          conversation_hash: mode === 'off' ? null : hashOf(entry.conversation),
           content_version: entry.version ?? null,
         },
       });

@@ -67,7 +67,7 @@ describe.each(targets)('the question log on $name', (target) => {
   it('QUESTION_LOG=off keeps no question at all: a vote keeps only its intent', async () => {
     const { questions, votes, reply } = await logged(store, 'off');
     expect(questions).toEqual([]);
-    expect(votes).toEqual([expect.objectContaining({ vote: 'up', intent: reply.intent, question: null, question_id: null })]);
+    expect(votes).toEqual([expect.objectContaining({ vote: 'up', intent: reply.intent, question: null, question_id: null, user_hash: null, conversation_hash: null })]);
   });
 
   it('hashes the same id the same way with the same key, and differently with another key', async () => {
