@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { defaultPaths, loadContent } from '../core/content.js';
-import { decide } from '../core/decide.js';
+import { decide } from '../core/matching/decide.js';
 import { createEngine, type InspectableEngine } from '../core/engine.js';
 import { evaluate, parseLabelled } from '../core/evaluate.js';
 import { formatContentProblem } from '../errors.js';
@@ -24,7 +24,7 @@ export interface Figures {
 export function evaluationFigures(engine: InspectableEngine, root: string): Figures | undefined {
   const files = ['questions.tsv', 'holdout.tsv'].map((f) => join(root, 'test', 'eval', f)).filter((f) => existsSync(f));
   if (files.length === 0) return undefined;
-  const items = files.flatMap((f) => parseLabelled(readFileSync(f, 'utf8'), f));
+  const items = files.flatMap((f) => parseLabelled(readFileSync(f, 'utf8'), { article: engine.article, intents: engine.intents }, f));
   const m = evaluate(engine, items).metrics;
   return { questions: m.total, inScopeTop1: m.inScopeTop1, abstention: m.abstention, wrongAmongAnswered: m.wrongAmongAnswered, coverage: m.coverage };
 }
@@ -92,7 +92,7 @@ export function acceptGroup(request: AcceptRequest): AcceptResult {
 
   const engine = createEngine(content);
   const conflicts = added.flatMap((question) => {
-    const decision = decide(engine.rank(question), engine.thresholds);
+    const decision = decide(engine.rank(question), engine.tuning);
     return decision.kind === 'answer' && decision.best.intent.id !== id ? [{ question, intent: decision.best.intent.id, score: Math.round(decision.best.score * 1000) / 1000 }] : [];
   });
   if (conflicts.length > 0 && !request.force) {
@@ -120,7 +120,7 @@ export function acceptGroup(request: AcceptRequest): AcceptResult {
     if (next.errors.length > 0) return refuse(['the edited content fails validation, nothing was written:', ...next.errors.map(formatContentProblem)], { file: rel, conflicts });
     const after = createEngine(next);
     const nowMatching = added.filter((q) => {
-      const decision = decide(after.rank(q), after.thresholds);
+      const decision = decide(after.rank(q), after.tuning);
       return decision.best?.intent.id === id && (decision.kind === 'answer' || target.unanswerable);
     }).length;
     const before = request.evaluate === false ? undefined : evaluationFigures(engine, root);

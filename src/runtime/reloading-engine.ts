@@ -59,6 +59,7 @@ export function createReloadingEngine(options: ReloadingEngineOptions): Reloadin
       return current.intents;
     },
     ask: (question) => current.ask(question),
+    converse: (question, context) => current.converse(question, context),
     answerIntent: (intentId) => current.answerIntent(intentId),
     examples: (count) => current.examples(count),
 

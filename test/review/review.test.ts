@@ -141,7 +141,7 @@ describe('--accept GROUP --intent ID', () => {
     const root = fixtureWith((y) => y);
     dirs.push(root);
     mkdirSync(join(root, 'test', 'eval'), { recursive: true });
-    writeFileSync(join(root, 'test', 'eval', 'questions.tsv'), '3\thow many people will get jobs at the plant\nnone\twho is the mayor\n');
+    writeFileSync(join(root, 'test', 'eval', 'questions.tsv'), 'plant-jobs\thow many people will get jobs at the plant\nnone\twho is the mayor\n');
     const result = acceptGroup({ root, group: group(['how many people will get jobs at the plant']), intent: 'plant-jobs', unanswerable: false, force: true });
     expect(result.accepted).toBe(true);
     expect(result.before).toMatchObject({ questions: 2, abstention: expect.any(Number) });
