@@ -97,7 +97,7 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     const start = context ?? emptyContext();
     if ('refusal' in checked) return { reply: checked.refusal, context: start };
     const { text } = checked;
-    const parts = splitParts(text);
+    const parts = splitParts(text, (part) => matcher.rank(part).topic.length > 0);
     if (parts.length === 1) {
       const r = resolveTurn(text, context, deps);
       const reply = replyTo(text, r);

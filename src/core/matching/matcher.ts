@@ -4,7 +4,7 @@ import { type Evidence, score } from './score.js';
 import { SpellingCorrector } from './spelling.js';
 import type { Tuning } from './tuning.js';
 import { rarity, warmWordFrequencies } from './words/english.js';
-import { SMALL_TALK_FILLER } from './words/small-talk-filler.js';
+import { COURTESIES, SMALL_TALK_FILLER } from './words/small-talk-filler.js';
 import { QUESTION_TOKENS } from './words/follow-up.js';
 import { asksForAStance } from './words/stance.js';
 
@@ -263,6 +263,8 @@ export class Matcher {
     const smallTalk = this.isSmallTalk(query.words);
     // "hello bot!": in small talk, the filler is not a word the reply must explain.
     if (smallTalk) for (const { token, word } of query.tokens) if (SMALL_TALK_FILLER.has(word)) weights.delete(token);
+    // …and around an article question, the courtesies are not what is asked.
+    if (!smallTalk) for (const { token, word } of query.tokens) if (COURTESIES.has(word)) weights.delete(token);
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));
     const result = {
