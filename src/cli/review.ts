@@ -139,6 +139,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// `npm run review | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main().then(
   (code) => {
     process.exitCode = code;
