@@ -9,13 +9,13 @@ import { openStore } from '../../src/store/store.js';
 import { WriteQueue } from '../../src/store/write-queue.js';
 import { memoryLogger } from '../channels/web/helpers.js';
 import { fixtureEngine } from '../support/content-fixture.js';
-import { createTestDatabase, requirePostgres } from '../support/postgres.js';
+import { createTestDatabase } from '../support/postgres.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { questionRow, storeTargets } from './helpers.js';
 
 const targets = await storeTargets('test/store/faults.test.ts');
 const sqliteTarget = targets[0] as (typeof targets)[number];
-const withPostgres = await requirePostgres('test/store/faults.test.ts');
+const withPostgres = targets.some((t) => t.name === 'postgres');
 afterAll(async () => {
   for (const t of targets) await t.cleanup();
 });

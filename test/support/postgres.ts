@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 
 /**
  * PostgreSQL for store tests: 127.0.0.1:5432, user postgres, trust auth on
@@ -37,6 +38,8 @@ export async function requirePostgres(suite: string): Promise<boolean> {
   process.stderr.write(
     `\n${'!'.repeat(78)}\n!! SKIPPING the PostgreSQL tests of ${suite}: ${POSTGRES_ADMIN_URL} is not reachable (${problem}).\n!! Run .ci/run (it installs and starts PostgreSQL) or set TEST_POSTGRES_URL.\n${'!'.repeat(78)}\n\n`,
   );
+  // Also in the test report, as skipped rather than absent.
+  describe.skip(`PostgreSQL (not reachable at ${POSTGRES_ADMIN_URL})`, () => it('runs this file against PostgreSQL too', () => undefined));
   return false;
 }
 
