@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QuestionLogMode } from '../../src/config.js';
 import { createQuestionLog, hashSecret, keyedHash } from '../../src/store/question-log.js';
-import type { Store } from '../../src/store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
 import { WriteQueue } from '../../src/store/write-queue.js';
 import { memoryLogger } from '../channels/web/helpers.js';
 import { fixtureEngine } from '../support/content-fixture.js';
-import { storeTargets } from './helpers.js';
+import { startRetention } from '../../src/store/retention.js';
+import { questionRow, storeTargets } from './helpers.js';
 
 const targets = await storeTargets('test/store/question-log.test.ts');
 afterAll(async () => {
@@ -97,5 +98,21 @@ describe('the write queue', () => {
     for (let i = 0; i < 100; i++) log.question({ channel: 'web', reply: engine.ask(`question ${i}`), latencyMs: 0, version: 'v' });
     await queue.flush();
     expect(batches).toEqual([40, 40, 20]);
+  });
+});
+
+describe('retention', () => {
+  it('purges questions older than LOG_RETENTION_DAYS at start, and logs how many', async () => {
+    const target = targets[0] as (typeof targets)[number];
+    const store = await openStore({ url: 'sqlite:retention.sqlite', root: target.root });
+    const now = Date.parse('2026-07-01T00:00:00.000Z');
+    await store.insertQuestions([questionRow({ asked_at: '2026-06-29T00:00:00.000Z', kind: 'answer' }), questionRow({ asked_at: '2026-06-01T00:00:00.000Z' })]);
+    const { logger, records } = memoryLogger();
+    const retention = startRetention({ store, days: 7, logger, now: () => now });
+    await retention.purge();
+    retention.stop();
+    expect(await store.countQuestions()).toEqual({ answer: 1 });
+    expect(records().find((r) => r.event === 'store_purged')).toMatchObject({ days: 7, questions: 1, feedback: 0 });
+    await store.close();
   });
 });
