@@ -27,9 +27,17 @@ const write = db.transaction((questions, votes) => {
   for (const row of questions) question.run(row);
   for (const row of votes) feedback.run(row);
 });
+const purgeQuestions = db.prepare('DELETE FROM questions WHERE asked_at < ?');
+const purgeFeedback = db.prepare('DELETE FROM feedback WHERE voted_at < ?');
 parentPort.on('message', (message) => {
   if (message.close) { db.close(); parentPort.close(); return; }
   try {
+    if (message.purgeBefore) {
+      const questions = purgeQuestions.run(message.purgeBefore).changes;
+      const feedback = purgeFeedback.run(message.purgeBefore).changes;
+      parentPort.postMessage({ id: message.id, ok: true, purged: { questions, feedback } });
+      return;
+    }
     write(message.questions, message.feedback);
     parentPort.postMessage({ id: message.id, ok: true });
   } catch (err) {
@@ -38,7 +46,8 @@ parentPort.on('message', (message) => {
 });
 `;
 
-type Reply = { id: number; ok: true } | { id: number; ok: false; code?: string; message: string };
+type Purged = { questions: number; feedback: number };
+type Reply = { id: number; ok: true; purged?: Purged } | { id: number; ok: false; code?: string; message: string };
 
 export interface SqliteWriterOptions {
   file: string;
@@ -56,17 +65,26 @@ export interface SqliteWriterOptions {
 export class SqliteWriter {
   private worker: Worker | undefined;
   private serial = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (purged?: Purged) => void; reject: (err: Error) => void }>();
 
   constructor(private readonly options: SqliteWriterOptions) {}
 
-  write(questions: readonly QuestionRow[], feedback: readonly FeedbackRow[]): Promise<void> {
-    if (questions.length === 0 && feedback.length === 0) return Promise.resolve();
+  async write(questions: readonly QuestionRow[], feedback: readonly FeedbackRow[]): Promise<void> {
+    if (questions.length === 0 && feedback.length === 0) return;
+    await this.send({ questions, feedback: [...new Map(feedback.map((f) => [f.id, f])).values()] });
+  }
+
+  /** The retention purge: a big delete would hold the main thread as long as a big write. */
+  async purge(before: string): Promise<Purged> {
+    return (await this.send({ purgeBefore: before })) ?? { questions: 0, feedback: 0 };
+  }
+
+  private send(message: Record<string, unknown>): Promise<Purged | undefined> {
     const worker = this.start();
     const id = ++this.serial;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, questions, feedback: [...new Map(feedback.map((f) => [f.id, f])).values()] });
+      worker.postMessage({ id, ...message });
     });
   }
 
@@ -89,7 +107,7 @@ export class SqliteWriter {
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
-      if (reply.ok) waiter?.resolve();
+      if (reply.ok) waiter?.resolve(reply.purged);
       else waiter?.reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
     // A crashed writer (e.g. it could not open the file): fail what waits; the next write starts a new one.

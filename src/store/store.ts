@@ -197,6 +197,7 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
 
     async purgeOlderThan(cutoff) {
       const iso = cutoff.toISOString();
+      if (writer) return writer.purge(iso);
       const q = await db.deleteFrom('questions').where('asked_at', '<', iso).executeTakeFirst();
       const f = await db.deleteFrom('feedback').where('voted_at', '<', iso).executeTakeFirst();
       return { questions: Number(q.numDeletedRows), feedback: Number(f.numDeletedRows) };
