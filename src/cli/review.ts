@@ -3,11 +3,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStoreConfig } from '../config.js';
 import { defaultPaths, loadContent } from '../core/content.js';
-import { AppError } from '../errors.js';
+import { AppError, StoreError } from '../errors.js';
 import { acceptGroup, type AcceptResult, type Figures } from '../review/accept.js';
 import type { ReviewGroup } from '../review/group.js';
 import { buildReview, findGroup, type Review } from '../review/review.js';
-import { openStore, type ReviewFilter } from '../store/store.js';
+import { openStore, sqlitePath, type ReviewFilter } from '../store/store.js';
 import { renderReviewHtml } from './review-html.js';
 import { projectRoot } from './root.js';
 
@@ -108,6 +108,9 @@ async function main(): Promise<number> {
   const envFile = resolve(projectRoot, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const config = parseStoreConfig(process.env);
+  if (config.url.startsWith('sqlite:') && !existsSync(sqlitePath(config.url, projectRoot))) {
+    throw new StoreError(`No question log at DATABASE_URL=${config.url} yet: start the bot (npm start), ask it something, then review.`);
+  }
   const content = loadContent(defaultPaths(projectRoot), projectRoot);
   const store = await openStore({ url: config.url, root: projectRoot });
   let review: Review;

@@ -61,6 +61,10 @@ describe('npm run review (built CLI)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/DATABASE_URL must be sqlite:PATH/);
     expect(run(['--since', 'yesterday-ish']).stderr).toMatch(/--since must be like 7d/);
+    const missing = run(['--json'], { DATABASE_URL: `sqlite:${join(dir, 'never-made.sqlite')}` });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/No question log at DATABASE_URL=sqlite:.*never-made\.sqlite yet/);
+    expect(existsSync(join(dir, 'never-made.sqlite'))).toBe(false);
     const unknown = run(['--accept', 'u-000000', '--intent', 'talks-start']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/no group u-000000/);
