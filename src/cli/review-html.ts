@@ -12,7 +12,8 @@ const SECTIONS = [
 
 function nearest(group: ReviewGroup): string {
   if (group.nearest.length === 0) return '<span class="muted">none logged</span>';
-  return group.nearest.map((n) => `<span class="intent">${esc(n.intent)}</span> <span class="score">${n.score.toFixed(2)}</span>`).join('<br>');
+  const tag = (kind: string | undefined): string => (kind && kind !== 'article' ? ` <span class="kind ${esc(kind)}">${esc(kind)}</span>` : '');
+  return group.nearest.map((n) => `<span class="intent">${esc(n.intent)}</span> <span class="score">${n.score.toFixed(2)}</span>${tag(n.kind)}`).join('<br>');
 }
 
 function groupRow(group: ReviewGroup, flag: string): string {
@@ -59,6 +60,8 @@ summary { cursor: pointer; } ul { margin: .3rem 0 .3rem 1.2rem; padding: 0; colo
 .intent { font-family: ui-monospace, monospace; font-size: 12px; background: #eef3fb; border-radius: 3px; padding: 0 .25rem; }
 .score { color: #555; font-size: 12px; }
 td.nearest { white-space: nowrap; }
+.kind { font-size: 11px; color: #8a5a00; background: #fff4dc; border-radius: 3px; padding: 0 .25rem; }
+.kind.gone { color: #a00; background: #fde8e8; }
 code.accept { display: block; margin-top: .3rem; font-size: 11px; color: #666; }
 </style></head>
 <body>

@@ -5,7 +5,7 @@ import { parseStoreConfig } from '../config.js';
 import { defaultPaths, loadContent } from '../core/content.js';
 import { AppError, StoreError } from '../errors.js';
 import { acceptGroup, type AcceptResult, type Figures } from '../review/accept.js';
-import type { ReviewGroup } from '../review/group.js';
+import type { IntentKind, NearestIntent, ReviewGroup } from '../review/group.js';
 import { buildReview, findGroup, type Review } from '../review/review.js';
 import { openStore, sqlitePath, type ReviewFilter } from '../store/store.js';
 import { renderReviewHtml } from './review-html.js';
@@ -30,11 +30,13 @@ export function parseSince(value: string, now = Date.now()): string {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+const tag = (n: NearestIntent): string => (n.kind && n.kind !== 'article' ? ` (${n.kind})` : '');
+
 function groupLines(title: string, groups: readonly ReviewGroup[], limit: number): string[] {
   const total = groups.reduce((n, g) => n + g.count, 0);
   const out = [``, `${title}: ${total} questions in ${groups.length} groups`];
   for (const g of groups.slice(0, limit)) {
-    const nearest = g.nearest.map((n) => `${n.intent} ${n.score.toFixed(2)}`).join(', ') || 'none logged';
+    const nearest = g.nearest.map((n) => `${n.intent}${tag(n)} ${n.score.toFixed(2)}`).join(', ') || 'none logged';
     const wordings = g.questions.length > 1 ? ` (+${g.questions.length - 1} wordings)` : '';
     out.push(`  ${g.id}  ${String(g.count).padStart(5)}×  "${g.question}"${wordings}`);
     out.push(`            nearest: ${nearest}; seen ${g.firstSeen.slice(0, 16)} … ${g.lastSeen.slice(0, 16)}${g.answeredBy ? `; answered by ${g.answeredBy.map((a) => a.intent).join(', ')}` : ''}`);
@@ -115,7 +117,12 @@ async function main(): Promise<number> {
   const store = await openStore({ url: config.url, root: projectRoot });
   let review: Review;
   try {
-    review = await buildReview(store, (text) => content.normalizer.tokens(text), filter);
+    const intents = new Map(content.intents.map((i) => [i.id, i]));
+    const kindOf = (id: string): IntentKind => {
+      const intent = intents.get(id);
+      return !intent ? 'gone' : intent.unanswerable ? 'unanswerable' : intent.chat ? 'chat' : 'article';
+    };
+    review = await buildReview(store, (text) => content.normalizer.tokens(text), filter, kindOf);
   } finally {
     await store.close();
   }

@@ -23,12 +23,19 @@ export interface ReviewGroup {
   lastSeen: string;
   channels: string[];
   /** The intents the matcher found nearest, with their mean score over the group's questions. */
-  nearest: ScoredIntent[];
+  nearest: NearestIntent[];
   /** 👎 groups: the intents that gave the disliked answers, with counts. */
   answeredBy?: { intent: string; count: number }[];
 }
 
 export type Tokenize = (text: string) => readonly string[];
+
+/** `unanswerable`: the bot already says precisely what the article doesn't say; `gone`: not in today's content. */
+export type IntentKind = 'article' | 'unanswerable' | 'chat' | 'gone';
+
+export interface NearestIntent extends ScoredIntent {
+  kind?: IntentKind;
+}
 
 interface Bucket {
   tokens: string[];

@@ -1,6 +1,6 @@
 import type { DislikedRow, ReviewFilter, Store } from '../store/store.js';
 import { parseCandidates, type QuestionRow } from '../store/schema.js';
-import { groupQuestions, type ReviewGroup, type ReviewItem, type Tokenize } from './group.js';
+import { groupQuestions, type IntentKind, type ReviewGroup, type ReviewItem, type Tokenize } from './group.js';
 
 export interface Review {
   filter: ReviewFilter;
@@ -23,7 +23,7 @@ function dislikedItem(row: DislikedRow): ReviewItem | null {
 }
 
 /** What content authors look at: unanswered, unsure and disliked questions, near-duplicates grouped. */
-export async function buildReview(store: Store, tokenize: Tokenize, filter: ReviewFilter = {}): Promise<Review> {
+export async function buildReview(store: Store, tokenize: Tokenize, filter: ReviewFilter = {}, kindOf?: (intent: string) => IntentKind): Promise<Review> {
   const [rows, dislikes, totals] = await Promise.all([store.questionsOfKinds(['no-match', 'clarify'], filter), store.dislikes(filter), store.countQuestions(filter)]);
   let redacted = 0;
   const unanswered: ReviewItem[] = [];
@@ -39,14 +39,12 @@ export async function buildReview(store: Store, tokenize: Tokenize, filter: Revi
     if (!item) redacted += 1;
     else disliked.push(item);
   }
-  return {
-    filter,
-    totals,
-    redacted,
-    unanswered: groupQuestions(unanswered, tokenize, { section: 'u-' }),
-    unsure: groupQuestions(unsure, tokenize, { section: 'c-' }),
-    disliked: groupQuestions(disliked, tokenize, { section: 'd-' }),
+  const grouped = (items: readonly ReviewItem[], section: string): ReviewGroup[] => {
+    const groups = groupQuestions(items, tokenize, { section });
+    if (!kindOf) return groups;
+    return groups.map((g) => ({ ...g, nearest: g.nearest.map((n) => ({ ...n, kind: kindOf(n.intent) })) }));
   };
+  return { filter, totals, redacted, unanswered: grouped(unanswered, 'u-'), unsure: grouped(unsure, 'c-'), disliked: grouped(disliked, 'd-') };
 }
 
 export function findGroup(review: Review, id: string): ReviewGroup | undefined {
