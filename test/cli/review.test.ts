@@ -34,7 +34,7 @@ describe('npm run review (built CLI)', () => {
     const review = JSON.parse(out.stdout);
     expect(Object.keys(review)).toEqual(['unanswered', 'unsure', 'disliked']);
     expect(review.unanswered).toEqual([expect.objectContaining({ question: expect.stringMatching(/president of france/i), questions: expect.any(Array), count: 2 })]);
-    expect(review.unanswered[0].nearest[0]).toEqual({ intent: 'officials-names', score: 0.315 });
+    expect(review.unanswered[0].nearest[0]).toEqual({ intent: 'officials-names', score: 0.315, kind: 'unanswerable' });
     expect(review.unsure).toEqual([expect.objectContaining({ question: 'what about the deal', count: 1 })]);
     expect(review.disliked).toEqual([]);
   });
