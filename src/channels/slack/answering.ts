@@ -1,6 +1,7 @@
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { RecentKeys } from './dedupe.js';
 import { renderNotice, renderReply, type RenderOptions, type SlackMessage } from './blocks.js';
 import { slackToPlain } from './text.js';
@@ -10,6 +11,8 @@ export interface SlackDeps {
   engine: Engine;
   logger: Logger;
   recent: RecentKeys;
+  /** Where questions and votes are kept; nothing is kept without one. */
+  questionLog?: QuestionLog;
 }
 
 /**
@@ -28,6 +31,8 @@ export type Surface = 'mention' | 'dm' | 'command' | 'button' | 'home';
 export interface AnswerOptions {
   surface: Surface;
   user?: string;
+  /** The channel (and thread) the question came from: kept only as a keyed hash. */
+  conversation?: string;
   /** Echo the question above the answer, attributed to `user` when `attribute` is set. */
   echo?: boolean;
   attribute?: boolean;
@@ -81,7 +86,18 @@ export function answer(deps: SlackDeps, produce: (engine: Engine) => Reply | und
 
 /** A free-text question, Slack markup and all. */
 export function answerText(deps: SlackDeps, slackText: string, options: AnswerOptions): Answered {
-  return answer(deps, (engine) => engine.ask(slackToPlain(slackText)), options);
+  return answer(
+    deps,
+    (engine) => {
+      const started = performance.now();
+      const reply = engine.ask(slackToPlain(slackText));
+      const latencyMs = performance.now() - started;
+      // An in-memory enqueue: nothing here waits for the store, so an ack never does either.
+      deps.questionLog?.question({ channel: 'slack', surface: options.surface, conversation: options.conversation, user: options.user, reply, latencyMs, version: engine.version });
+      return reply;
+    },
+    options,
+  );
 }
 
 /** A question chosen by button; falls back to the button's label if the intent is gone. */

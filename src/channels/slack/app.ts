@@ -11,6 +11,7 @@ import {
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { SlackDeps } from './answering.js';
 import { RecentKeys } from './dedupe.js';
 import { registerActionListeners } from './listeners/actions/index.js';
@@ -36,6 +37,7 @@ export interface CreateSlackAppOptions {
   /** Defaults to Bolt's own receiver for the mode; channel.ts passes the shared-server one. */
   receiver?: Receiver;
   tuning?: SlackTuning;
+  questionLog?: QuestionLog;
 }
 
 type FetchFn = typeof globalThis.fetch;
@@ -112,7 +114,12 @@ function dedupeRetries(deps: SlackDeps) {
 /** A fresh Bolt app with every listener registered: a factory, never a singleton. */
 export function createSlackApp(options: CreateSlackAppOptions): App {
   const { config, engine, logger, receiver, tuning = {} } = options;
-  const deps: SlackDeps = { engine, logger, recent: new RecentKeys(tuning.dedupeTtlMs, tuning.dedupeMax) };
+  const deps: SlackDeps = {
+    engine,
+    logger,
+    recent: new RecentKeys(tuning.dedupeTtlMs, tuning.dedupeMax),
+    ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+  };
   const boltLogger = toBoltLogger(logger);
   let app: App | undefined;
   app = new App({

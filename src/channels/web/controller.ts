@@ -3,13 +3,17 @@ import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import { NO_QUESTION_LOG, newRecordId, type QuestionLog } from '../../store/question-log.js';
 import { HardenedWebAdapter, type WebSocketLimits } from './adapter.js';
-import { renderError, renderReply, type WebMessage } from './render.js';
+import { renderError, renderFeedbackAck, renderReply, type WebFeedbackAck, type WebMessage } from './render.js';
+import { ReplyMemory } from './reply-memory.js';
 
 export interface WebControllerOptions {
   engine: Engine;
   logger: Logger;
   limits?: Partial<WebSocketLimits>;
+  /** Where questions and votes are kept; nothing is kept without one. */
+  questionLog?: QuestionLog;
 }
 
 export interface WebController {
@@ -30,7 +34,7 @@ const NO_STATE: Storage = {
   delete: async () => undefined,
 };
 
-const say = (bot: BotWorker, to: BotkitMessage, message: WebMessage): Promise<unknown> =>
+const say = (bot: BotWorker, to: BotkitMessage, message: WebMessage | WebFeedbackAck): Promise<unknown> =>
   bot.reply(to, { type: 'message', text: message.text, channelData: message });
 
 /**
@@ -40,23 +44,47 @@ const say = (bot: BotWorker, to: BotkitMessage, message: WebMessage): Promise<un
  */
 export function createWebController(options: WebControllerOptions): WebController {
   const { engine, logger } = options;
-  const total = engine.article.sentences.length;
+  const log = options.questionLog ?? NO_QUESTION_LOG;
+  const memory = new ReplyMemory();
   const adapter = new HardenedWebAdapter({ logger, ...(options.limits ? { limits: options.limits } : {}) });
   const controller = new Botkit({ adapter, disable_webserver: true, disable_console: true, storage: NO_STATE });
 
-  const replyWith = async (bot: BotWorker, message: BotkitMessage, reply: Reply): Promise<void> => {
-    logger.info({ event: 'web_reply', conn: message.user.slice(0, 8), kind: reply.kind, intent: reply.intent, confidence: reply.confidence });
-    await say(bot, message, renderReply(reply, total));
+  /** `version` is read right after the engine answered: a content swap can only land between questions. */
+  const replyWith = async (bot: BotWorker, message: BotkitMessage, reply: Reply, version: string, questionId: string | null): Promise<void> => {
+    logger.info({ event: 'web_reply', conn: message.user.slice(0, 8), kind: reply.kind, intent: reply.intent, confidence: reply.confidence, version });
+    const id = reply.kind === 'answer' ? (questionId ?? newRecordId()) : undefined;
+    if (id) memory.remember(message.user, id, { question: reply.question, intent: reply.intent, version, questionId });
+    await say(bot, message, renderReply(reply, engine.article.sentences.length, id));
   };
 
   async function answerQuestion(bot: BotWorker, message: BotkitMessage): Promise<void> {
-    await replyWith(bot, message, engine.ask(message.text ?? ''));
+    const started = performance.now();
+    const reply = engine.ask(message.text ?? '');
+    const latencyMs = performance.now() - started;
+    const version = engine.version;
+    const id = log.question({ channel: 'web', surface: 'web', conversation: message.user, user: message.user, reply, latencyMs, version });
+    await replyWith(bot, message, reply, version, id);
   }
 
   async function answerChosenIntent(bot: BotWorker, message: BotkitMessage): Promise<void> {
     const reply = engine.answerIntent(String(message.intent));
-    if (reply) await replyWith(bot, message, reply);
+    if (reply) await replyWith(bot, message, reply, engine.version, null);
     else await say(bot, message, renderError('unknown-intent', MESSAGES.web.unknownIntent));
+  }
+
+  /** 👍/👎: one vote per answer id; a second vote on the same answer replaces the first. */
+  async function recordVote(bot: BotWorker, message: BotkitMessage): Promise<void> {
+    const replyId = String(message.reply);
+    const vote = message.vote === 'up' ? 'up' : 'down';
+    const known = memory.recall(message.user, replyId);
+    if (!known) {
+      logger.info({ event: 'web_feedback_unknown', conn: message.user.slice(0, 8) });
+      await say(bot, message, renderError('unknown-reply', MESSAGES.web.unknownReply));
+      return;
+    }
+    log.feedback({ channel: 'web', key: `${message.user}:${replyId}`, vote, questionId: known.questionId, question: known.question, intent: known.intent, conversation: message.user, user: message.user, version: known.version });
+    logger.info({ event: 'web_feedback', conn: message.user.slice(0, 8), vote, intent: known.intent });
+    await say(bot, message, renderFeedbackAck(replyId, vote, MESSAGES.web.feedbackThanks));
   }
 
   // A throw inside a Botkit handler would leave the turn hanging; answer with an apology instead.
@@ -73,5 +101,6 @@ export function createWebController(options: WebControllerOptions): WebControlle
 
   controller.on('message', guarded(answerQuestion));
   controller.on('intent', guarded(answerChosenIntent));
+  controller.on('feedback', guarded(recordVote));
   return { controller, adapter };
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type SlackDeps, answerText, firstAnswer } from '../../answering.js';
-import { type IncomingMessage, isDirectChannel, isFromPerson, post, replyTarget } from '../../conversation.js';
+import { conversationOf, type IncomingMessage, isDirectChannel, isFromPerson, post, replyTarget } from '../../conversation.js';
 
 type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
@@ -10,8 +10,9 @@ export function answerDirectMessage(deps: SlackDeps) {
     const message = event as unknown as IncomingMessage;
     if (message.channel_type !== 'im' && !isDirectChannel(message.channel)) return;
     if (!isFromPerson(message, context.botUserId) || !firstAnswer(deps, message.channel, message.ts)) return;
-    const answered = answerText(deps, message.text ?? '', { surface: 'dm', ...(message.user ? { user: message.user } : {}) });
-    await post(client, deps.logger, replyTarget(message), answered.message, { surface: 'dm' });
+    const target = replyTarget(message);
+    const answered = answerText(deps, message.text ?? '', { surface: 'dm', conversation: conversationOf(target), ...(message.user ? { user: message.user } : {}) });
+    await post(client, deps.logger, target, answered.message, { surface: 'dm' });
   };
 }
 
