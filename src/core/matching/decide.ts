@@ -1,4 +1,5 @@
 import type { Candidate, Ranking } from './matcher.js';
+import type { NoMatchReason } from '../types.js';
 import type { Tuning } from './tuning.js';
 
 /** Stage 4: what to do with a ranking. */
@@ -7,11 +8,7 @@ export type Decision =
   | { kind: 'clarify'; choices: readonly Candidate[]; best: Candidate }
   | { kind: 'no-match'; best?: Candidate; reason: NoMatchReason };
 
-/**
- * Why there is no answer: a question we know the article can't answer ("who leads ISIS?"), one
- * that is not about the article at all (or asks an opinion), or one the article simply doesn't cover.
- */
-export type NoMatchReason = 'unanswerable' | 'off-topic' | 'not-covered';
+export type { NoMatchReason } from '../types.js';
 
 /**
  * Intents grounded in the same sentence give the same grounding: they are not

@@ -48,6 +48,8 @@ export class SpellingCorrector {
   private readonly known: ReadonlySet<string>;
   private readonly isStopWord: (word: string) => boolean;
   private readonly targets: readonly string[];
+  /** First letters of the known words: a word starting with any other letter has nothing to be a typo of. */
+  private readonly initials: ReadonlySet<string>;
   private readonly corrections: LruCache<string, string>;
   /** One fuse.js index per word length and first letter, over the known words within reach of it. */
   private readonly indexes: LruCache<string, Fuse<string>>;
@@ -59,6 +61,7 @@ export class SpellingCorrector {
     this.known = words.known;
     this.isStopWord = words.isStopWord;
     this.targets = [...words.known].filter((w) => w.length >= 4 && !/\d/.test(w)).sort();
+    this.initials = new Set(this.targets.map((w) => w[0] as string));
     this.corrections = new LruCache(tuning.spellCacheSize);
     this.indexes = new LruCache(tuning.spellIndexCacheSize);
   }
@@ -69,6 +72,7 @@ export class SpellingCorrector {
       this.known.has(word) ||
       maxEdits(word) === 0 ||
       word.length > this.tuning.spellMaxWordLength ||
+      !this.initials.has(word[0] as string) ||
       /\d/.test(word) ||
       this.isStopWord(word) ||
       // A real English word is what the person meant ("weather" is not a typo of "whether").

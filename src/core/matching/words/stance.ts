@@ -5,7 +5,8 @@
  * words the article uses. Matched on the words as meant (folded, shorthand expanded), joined by spaces.
  */
 export const STANCE_PATTERNS: readonly RegExp[] = [
-  /\b(do|does|did) you (think|believe|reckon|feel|agree|support|like|prefer|recommend)\b/,
+  // "do you think ISIS will return?" asks a view; "how many were killed, do you think" only sounds like it.
+  /\b(do|does|did) you (think|believe|reckon|feel|agree|support|like|prefer|recommend) \S/,
   /\b(what|how) do you (think|feel|reckon)\b/,
   /\b(your|ur) (opinion|opinions|view|views|take|thoughts|position|stance|verdict|prediction)\b/,
   /\bin (your|my) (opinion|view)\b/,
