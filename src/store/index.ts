@@ -1,5 +1,6 @@
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { StoreConversations } from './conversations.js';
 import { createQuestionLog, hashSecret, keyedHash, type QuestionLog } from './question-log.js';
 import { startRetention } from './retention.js';
 import { openStore, type Store } from './store.js';
@@ -9,6 +10,8 @@ export interface RunningStore {
   store: Store;
   queue: WriteQueue;
   log: QuestionLog;
+  /** PostgreSQL only: conversations shared by the replicas (one process keeps its own in memory). */
+  conversations?: StoreConversations;
   /** Stop purging, write what is pending (briefly), close the connection. */
   close(): Promise<void>;
 }
@@ -22,16 +25,20 @@ export async function startStore(options: { config: StoreConfig; root: string; l
     throw err;
   });
   const queue = new WriteQueue(store, logger, options.queue);
-  const log = createQuestionLog({ queue, hash: keyedHash(secret), mode: config.questionLog });
+  const hash = keyedHash(secret);
+  const log = createQuestionLog({ queue, hash, mode: config.questionLog });
+  const conversations = store.kind === 'postgres' ? new StoreConversations(store, hash, { logger }) : undefined;
   const retention = startRetention({ store, days: config.retentionDays, logger });
   let closing: Promise<void> | undefined;
   return {
     store,
     queue,
     log,
+    ...(conversations ? { conversations } : {}),
     close() {
       closing ??= (async () => {
         retention.stop();
+        conversations?.stop();
         await queue.close();
         await store.close();
       })();

@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * Every schema change, in order, in code: applied at start by Kysely's
  * Migrator, the same in SQLite and PostgreSQL. Never edit a migration that has
- * shipped; add the next one (the service's outbox and leases go here too).
+ * shipped; add the next one.
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_questions_feedback_settings': {
@@ -50,6 +50,38 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       for (const table of ['settings', 'feedback', 'questions']) await db.schema.dropTable(table).execute();
+    },
+  },
+  '0002_outbox_conversations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('retry_num', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('lease_until', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('posted_ts', 'text')
+        .addColumn('done_at', 'text')
+        .addColumn('outcome', 'text')
+        .execute();
+      // The deliverer's question: what is not done and whose lease ran out, oldest first.
+      await db.schema.createIndex('outbox_pending').on('outbox').columns(['done_at', 'lease_until']).execute();
+      await db.schema.createIndex('outbox_created_at').on('outbox').column('created_at').execute();
+
+      await db.schema
+        .createTable('conversations')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('context', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversations_updated_at').on('conversations').column('updated_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['conversations', 'outbox']) await db.schema.dropTable(table).execute();
     },
   },
 };

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { OutboxRow } from './schema.js';
+import type { Store } from './store.js';
+
+export type OutboxOutcome = 'answered' | 'failed' | 'gave_up';
+
+export interface NewOutboxEntry {
+  id: string;
+  kind: string;
+  /** The body as JSON text. */
+  body: string;
+  retryNum?: number;
+}
+
+export interface OutboxDepth {
+  /** Entries not done yet (waiting, or being delivered). */
+  pending: number;
+  /** When the oldest of them was accepted (ISO), or null when there are none. */
+  oldest: string | null;
+}
+
+export interface OutboxStoreOptions {
+  /** How long a claim holds an entry before any replica may take it again (ms). */
+  leaseMs: number;
+  /** This replica's name in `owner`; a random one by default. */
+  owner?: string;
+  now?: () => number;
+}
+
+/** A name for this process that no other replica has: host, pid and a random part. */
+export const replicaName = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+/**
+ * The outbox's rows, in the store DATABASE_URL names (SQLite for one process,
+ * PostgreSQL shared by replicas). Plain Kysely: a claim is one UPDATE of the
+ * oldest claimable rows, which PostgreSQL picks with `FOR UPDATE SKIP LOCKED`
+ * (replicas claiming at once skip each other's rows instead of waiting), and
+ * SQLite, which has one writer at a time, needs nothing more for.
+ */
+export class OutboxStore {
+  readonly owner: string;
+  readonly leaseMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Pick<Store, 'db' | 'kind'>,
+    options: OutboxStoreOptions,
+  ) {
+    this.owner = options.owner ?? replicaName();
+    this.leaseMs = options.leaseMs;
+    this.now = options.now ?? Date.now;
+  }
+
+  private at(offsetMs = 0): string {
+    return new Date(this.now() + offsetMs).toISOString();
+  }
+
+  /**
+   * Keep a newly accepted entry, leased to this replica (it delivers it at once).
+   * False when the id is already there: a retry, a twin, or another replica got it first.
+   */
+  async record(entry: NewOutboxEntry): Promise<boolean> {
+    const row = await this.store.db
+      .insertInto('outbox')
+      .values({
+        id: entry.id,
+        kind: entry.kind,
+        body: entry.body,
+        retry_num: entry.retryNum ?? null,
+        created_at: this.at(),
+        owner: this.owner,
+        lease_until: this.at(this.leaseMs),
+        attempts: 1,
+        posted_ts: null,
+        done_at: null,
+        outcome: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Take up to `limit` entries that are not done and whose lease has run out (or was released), oldest first. */
+  async claim(limit: number): Promise<OutboxRow[]> {
+    if (limit <= 0) return [];
+    const now = this.at();
+    const { db } = this.store;
+    const claimable = db.selectFrom('outbox').select('id').where('done_at', 'is', null).where('lease_until', '<=', now).orderBy('created_at').limit(limit);
+    const claim = { owner: this.owner, lease_until: this.at(this.leaseMs), attempts: sql<number>`outbox.attempts + 1` };
+    if (this.store.kind === 'sqlite') {
+      // One writer at a time: the UPDATE is the whole claim.
+      return db.updateTable('outbox').set(claim).where('id', 'in', claimable).returningAll().execute();
+    }
+    // The rows are picked and locked once, in the CTE (an `IN (subquery)` may run the LIMIT more than once);
+    // SKIP LOCKED: replicas claiming at the same moment take different rows instead of waiting for each other.
+    return db
+      .with('picked', () => claimable.forUpdate().skipLocked())
+      .updateTable('outbox')
+      .from('picked')
+      .set(claim)
+      .whereRef('outbox.id', '=', 'picked.id')
+      .returningAll('outbox')
+      .execute();
+  }
+
+  /** Extend the leases of entries this replica is still delivering. */
+  async renew(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.store.db
+      .updateTable('outbox')
+      .set({ lease_until: this.at(this.leaseMs) })
+      .where('owner', '=', this.owner)
+      .where('done_at', 'is', null)
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
+  /** The answer is in Slack: from now on a delivery of this entry posts nothing. */
+  async posted(id: string, ts: string): Promise<void> {
+    await this.store.db.updateTable('outbox').set({ posted_ts: ts }).where('id', '=', id).execute();
+  }
+
+  /** Done, for good: the body (question text and all) is dropped; the row stays a while for dedupe. */
+  async finish(id: string, outcome: OutboxOutcome): Promise<void> {
+    await this.store.db.updateTable('outbox').set({ done_at: this.at(), outcome, body: '', owner: null }).where('id', '=', id).execute();
+  }
+
+  /** Hand entries back (not delivered here): any replica may take them after `delayMs`. */
+  async release(ids: readonly string[], delayMs = 0): Promise<void> {
+    if (ids.length === 0) return;
+    await this.store.db
+      .updateTable('outbox')
+      .set({ owner: null, lease_until: this.at(delayMs) })
+      .where('owner', '=', this.owner)
+      .where('done_at', 'is', null)
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
+  /** Delete entries done before `cutoff` (they only served dedupe). */
+  async purgeDone(cutoff: Date): Promise<number> {
+    const result = await this.store.db.deleteFrom('outbox').where('done_at', '<', cutoff.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async depth(): Promise<OutboxDepth> {
+    const row = await this.store.db
+      .selectFrom('outbox')
+      .select((eb) => [eb.fn.countAll<string | number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), oldest: (row.oldest as string | null) ?? null };
+  }
+
+  /** One entry as it is now (tests, tools). */
+  async get(id: string): Promise<OutboxRow | undefined> {
+    return this.store.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}
