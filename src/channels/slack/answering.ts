@@ -6,6 +6,7 @@ import { MESSAGES } from '../../messages.js';
 import type { QuestionLog } from '../../store/question-log.js';
 import type { RecentKeys } from './dedupe.js';
 import { renderNotice, renderReply, type RenderOptions, type SlackMessage } from './blocks.js';
+import { currentDelivery } from './outbox.js';
 import { slackToPlain } from './text.js';
 
 /** What every listener is handed: the one core engine, a logger, the dedupe memory. No matching, no file I/O here. */
@@ -25,6 +26,8 @@ export interface SlackDeps {
  * listener gets here first answers, the other stays quiet.
  */
 export function firstAnswer(deps: SlackDeps, channel: string, ts: string): boolean {
+  // The outbox already keeps one entry per message, across replicas; a second delivery of it must answer.
+  if (currentDelivery()) return true;
   if (!deps.recent.checkAndAdd([`message:${channel}:${ts}`])) return true;
   deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', channel, ts });
   return false;

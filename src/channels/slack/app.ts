@@ -15,6 +15,7 @@ import { type ConversationMemory, InMemoryConversations } from '../../core/conve
 import type { QuestionLog } from '../../store/question-log.js';
 import type { SlackDeps } from './answering.js';
 import { RecentKeys } from './dedupe.js';
+import { currentDelivery } from './outbox.js';
 import { registerActionListeners } from './listeners/actions/index.js';
 import { registerCommandListeners } from './listeners/commands/index.js';
 import { registerEventListeners } from './listeners/events/index.js';
@@ -106,6 +107,8 @@ function cachedAuthorize(app: () => App, botToken: string): Authorize<boolean> {
 function dedupeRetries(deps: SlackDeps) {
   return async function dedupeRetriesMiddleware({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
     const { type, event_id: eventId } = body as { type?: unknown; event_id?: unknown };
+    // An outbox delivery was deduplicated by the store when it was accepted; a redelivery must run.
+    if (currentDelivery()) return next();
     if (type === 'event_callback' && typeof eventId === 'string' && deps.recent.checkAndAdd([`event:${eventId}`])) {
       deps.logger.info({ event: 'slack_duplicate_skipped', key: 'event_id', eventId, retryNum: context.retryNum ?? null });
       return;

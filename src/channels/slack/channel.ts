@@ -1,13 +1,15 @@
-import { type App, SocketModeReceiver } from '@slack/bolt';
+import { type App, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel } from '../channel.js';
 import { createSlackApp, type SlackTuning, toBoltLogger } from './app.js';
 import { describeSlackError } from './deliver.js';
 import { SlackHttpReceiver } from './http-receiver.js';
+import { type OutboxBody, SlackOutbox, type SlackOutboxOptions } from './outbox.js';
 
 export interface SlackChannelOptions {
   tuning?: SlackTuning;
@@ -23,6 +25,10 @@ export interface CreateSlackChannelOptions {
   logger: Logger;
   options?: SlackChannelOptions;
   questionLog?: QuestionLog;
+  /** Conversations between turns; one process's memory by default, the shared store with replicas. */
+  conversations?: ConversationMemory;
+  /** Keep what is acked in this outbox until it is answered (the store's outbox table). */
+  outbox?: Omit<SlackOutboxOptions, 'logger'>;
 }
 
 /** Token problems a restart will not fix: refuse to start, naming the variable to check. */
@@ -55,11 +61,30 @@ async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Pro
 }
 
 /**
+ * The outbox's two ends on the Bolt app: backlog entries are answered by
+ * processEvent with an ack that does nothing (they were acked when kept), and in
+ * Socket Mode each event is kept before its envelope is acked. (HTTP mode keeps
+ * them in the receiver, before the 200.)
+ */
+function attachOutbox(app: App, outbox: SlackOutbox, socketMode: boolean): void {
+  const processEvent = app.processEvent.bind(app);
+  outbox.attach((body, retryNum) => processEvent({ body, ack: async () => {}, ...(retryNum !== undefined ? { retryNum } : {}) } as ReceiverEvent));
+  if (!socketMode) return;
+  app.processEvent = async (event) => {
+    const accepted = await outbox.accept(event.body as OutboxBody, event.retryNum);
+    if (accepted.kind === 'direct') return processEvent(event);
+    await event.ack();
+    if (accepted.kind === 'recorded') await outbox.deliver(accepted.entry, () => processEvent({ ...event, ack: async () => {} }));
+  };
+}
+
+/**
  * The Slack channel: Bolt app + receiver behind the shared `Channel`
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {}, questionLog }: CreateSlackChannelOptions): Channel {
+export function createSlackChannel({ config, engine, logger, options = {}, questionLog, conversations, outbox: outboxOptions }: CreateSlackChannelOptions): Channel {
+  const outbox = outboxOptions ? new SlackOutbox({ ...outboxOptions, logger }) : undefined;
   const httpReceiver =
     config.mode === 'http'
       ? new SlackHttpReceiver({
@@ -67,6 +92,7 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
           logger,
           ...(options.http?.bodyLimit ? { bodyLimit: options.http.bodyLimit } : {}),
           ...(options.http?.ackTimeoutMs ? { ackTimeoutMs: options.http.ackTimeoutMs } : {}),
+          ...(outbox ? { outbox } : {}),
         })
       : undefined;
   const socketReceiver =
@@ -90,7 +116,9 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
     ...(receiver ? { receiver } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(questionLog ? { questionLog } : {}),
+    ...(conversations ? { conversations } : {}),
   });
+  if (outbox) attachOutbox(app, outbox, Boolean(socketReceiver));
 
   if (socketReceiver) {
     const client = socketReceiver.client;
@@ -107,6 +135,8 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
 
     async start(): Promise<void> {
       await checkBotToken(app, config, logger);
+      // What an earlier run (or a replica that died) acked and never answered, delivered from now on.
+      outbox?.start();
       if (!socketReceiver) {
         await app.start();
         logger.info({ event: 'slack_ready', mode: 'http' });
@@ -134,6 +164,8 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
       stopping ??= (async () => {
         const stopped = app.stop().catch((err: unknown) => logger.warn({ event: 'slack_stop_failed' }, err));
         const outcome = await within(stopped, 5_000);
+        // After the receiver: what it accepted and never started goes back to the outbox for the next start or a replica.
+        await outbox?.stop();
         logger.info({ event: 'slack_stopped', clean: outcome.done });
       })();
       return stopping;

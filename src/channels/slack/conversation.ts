@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { SlackMessage } from './blocks.js';
 import { deliver } from './deliver.js';
+import { currentDelivery } from './outbox.js';
 
 /** The fields of `message` and `app_mention` events this channel looks at. */
 export interface IncomingMessage {
@@ -44,9 +45,22 @@ export function replyTarget(event: Pick<IncomingMessage, 'channel' | 'ts' | 'thr
 /** A conversation's key for the question log: the channel, and the thread when there is one. */
 export const conversationOf = (target: Target): string => (target.thread_ts ? `${target.channel}:${target.thread_ts}` : target.channel);
 
-/** Post a rendered message; failures are logged by `deliver`, never thrown. */
+/**
+ * Post a rendered message; failures are logged by `deliver`, never thrown.
+ * Inside an outbox delivery the answer is posted once: not again when an
+ * earlier delivery already posted it, and its ts is recorded.
+ */
 export function post(client: webApi.WebClient, logger: Logger, target: Target, message: SlackMessage, fields: Record<string, unknown> = {}) {
-  return deliver(logger, { call: 'chat.postMessage', channel: target.channel, ...fields }, () =>
-    client.chat.postMessage({ ...target, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+  const args = { ...target, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false };
+  const delivery = currentDelivery();
+  const record = { call: 'chat.postMessage', channel: target.channel, ...fields };
+  if (!delivery) return deliver(logger, record, () => client.chat.postMessage(args));
+  return delivery.postOnce(client, target, (metadata) =>
+    deliver(logger, { ...record, outboxId: delivery.entry.id }, () =>
+      client.chat.postMessage({ ...args, metadata }).catch((err: unknown) => {
+        delivery.failedWith(err);
+        throw err;
+      }),
+    ),
   );
 }

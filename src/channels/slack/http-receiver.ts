@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
+import type { Accepted, SlackOutbox } from './outbox.js';
 
 /**
  * Bolt receiver for HTTP mode that does not own a server: the process's one
@@ -24,6 +25,8 @@ export interface SlackHttpReceiverOptions {
   ackTimeoutMs?: number;
   /** Events API callbacks acked but not yet handed to the app; past this many, new ones are handled inline. */
   maxQueued?: number;
+  /** Where accepted events and actions are kept before they are acked (acked means answered). */
+  outbox?: SlackOutbox;
   now?: () => number;
 }
 
@@ -253,12 +256,24 @@ export class SlackHttpReceiver implements Receiver {
   };
 
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
-    const { logger } = this.options;
-    if (this.ackFirst(event.body)) {
+    const { logger, outbox } = this.options;
+    // Kept in the outbox before the 200: from then on a crash or a shutdown loses nothing.
+    const accepted: Accepted = outbox ? await outbox.accept(event.body, event.retryNum) : { kind: 'direct' };
+    if (accepted.kind === 'duplicate') return send(res, 200);
+    if (accepted.kind === 'recorded' || this.ackFirst(event.body)) {
       send(res, 200);
+      if (outbox && accepted.kind === 'recorded' && this.queue.length >= this.maxQueued) {
+        // The queue is full: the outbox's backlog delivery (here or on another replica) answers it.
+        outbox.giveBack(accepted.entry);
+        return;
+      }
       await this.later(async () => {
-        try {
+        const run = async (): Promise<void> => {
           await this.app?.processEvent({ ...event, ack: async () => {} } as ReceiverEvent);
+        };
+        try {
+          if (outbox && accepted.kind === 'recorded') await outbox.deliver(accepted.entry, run);
+          else await run();
         } catch (err) {
           logger.error({ event: 'slack_dispatch_failed' }, err);
         }

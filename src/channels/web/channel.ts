@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
@@ -18,6 +19,8 @@ export interface WebChannelOptions {
   root?: string;
   limits?: Partial<WebSocketLimits>;
   questionLog?: QuestionLog;
+  /** Where conversations are kept: the shared store with replicas, this process's memory by default. */
+  conversations?: ConversationMemory;
 }
 
 /** The project root: the nearest folder up from here with a package.json (works from src/ and dist/). */
@@ -81,6 +84,7 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+    ...(options.conversations ? { conversations: options.conversations } : {}),
   });
   let stopped: Promise<void> | undefined;
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { createSlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/channel.js';
+import { type CreateSlackChannelOptions, createSlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/channel.js';
+import type { ConversationMemory } from '../../../src/core/conversation/memory.js';
 import type { Channel } from '../../../src/channels/channel.js';
 import type { SlackConfig } from '../../../src/config.js';
 import { loadEngine } from '../../../src/core/engine.js';
@@ -73,8 +74,19 @@ export const TEST_OPTIONS: SlackChannelOptions = {
 };
 
 /** The real Slack channel on the real shared server (port 0), talking to a fresh simulator. */
-export async function startHarness(mode: 'http' | 'socket', options: { engine?: Engine; channelOptions?: SlackChannelOptions; questionLog?: QuestionLog } = {}): Promise<Harness> {
-  const sim = await SlackSim.start();
+export interface HarnessOptions {
+  engine?: Engine;
+  channelOptions?: SlackChannelOptions;
+  questionLog?: QuestionLog;
+  /** Keep acked work in this outbox (a replica of the app, when several share one store). */
+  outbox?: CreateSlackChannelOptions['outbox'];
+  conversations?: ConversationMemory;
+  /** A simulator shared with other harnesses (replicas of one app); it is left open by close(). */
+  sim?: SlackSim;
+}
+
+export async function startHarness(mode: 'http' | 'socket', options: HarnessOptions = {}): Promise<Harness> {
+  const sim = options.sim ?? (await SlackSim.start());
   const logs = captureLogs();
   const config: SlackConfig = {
     mode,
@@ -88,6 +100,8 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
     logger: logs.logger,
     options: options.channelOptions ?? TEST_OPTIONS,
     ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.conversations ? { conversations: options.conversations } : {}),
   });
   const { server, port, close } = await serveChannels([channel], logs.logger);
   const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
@@ -100,7 +114,7 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
     sender,
     async close() {
       await close();
-      await sim.close();
+      if (!options.sim) await sim.close();
     },
   };
 }

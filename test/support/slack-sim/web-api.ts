@@ -22,6 +22,8 @@ export interface RecordedCall {
   fault?: Fault;
   /** For a hanging call: when the app gave up on it (closed the request). */
   abandonedAt?: number;
+  /** What the sim answered (when no fault did). */
+  result?: Record<string, unknown>;
 }
 
 export interface RecordedResponse {
@@ -196,6 +198,27 @@ export class SlackSim {
     return true;
   }
 
+  /**
+   * The bot's messages in `args.channel` that went through, oldest first, as
+   * conversations.history/replies return them (metadata only with include_all_metadata).
+   */
+  private posted(args: Record<string, unknown>, keep: (m: { ts: string; thread_ts?: string }) => boolean): Record<string, unknown>[] {
+    const oldest = typeof args.oldest === 'string' ? args.oldest : '';
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return this.callsTo('chat.postMessage')
+      .filter((c) => c.result?.ok === true && c.args.channel === args.channel)
+      .map((c) => ({
+        type: 'message',
+        ts: String(c.result?.ts),
+        ...(typeof c.args.thread_ts === 'string' ? { thread_ts: c.args.thread_ts } : {}),
+        text: c.args.text,
+        bot_id: BOT_ID,
+        user: BOT_USER_ID,
+        ...(withMetadata && c.args.metadata ? { metadata: c.args.metadata } : {}),
+      }))
+      .filter((m) => m.ts >= oldest && keep(m));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const raw = await readAll(req);
@@ -216,7 +239,8 @@ export class SlackSim {
     const call: RecordedCall = { method, args, token, at: Date.now() };
     this.calls.push(call);
     if (this.applyFault(method, res, args, call)) return;
-    json(res, 200, this.result(method, args));
+    call.result = this.result(method, args);
+    json(res, 200, call.result);
   }
 
   private result(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -235,6 +259,10 @@ export class SlackSim {
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'views.publish':
         return { ok: true, view: { id: 'V0HOME', type: 'home', ...(args.view as object) } };
+      case 'conversations.history':
+        return { ok: true, messages: this.posted(args, (m) => m.thread_ts === undefined || m.thread_ts === m.ts).reverse(), has_more: false };
+      case 'conversations.replies':
+        return { ok: true, messages: this.posted(args, (m) => m.ts === args.ts || m.thread_ts === args.ts), has_more: false };
       case 'conversations.info':
         return { ok: true, channel: { id: args.channel, name: 'general', is_member: true } };
       case 'users.info':
