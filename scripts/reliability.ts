@@ -14,9 +14,9 @@
  * test/support/slack-sim/; scripts/reliability.tsconfig.json compiles this
  * file and what it imports into dist/reliability/, next to the app's build.
  */
-import { writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from '../test/channels/slack/harness.js';
 import { AppProcess } from '../test/reliability/app-process.js';
@@ -31,7 +31,9 @@ import {
 } from '../test/reliability/slack-scenarios.js';
 import type { SlackTarget } from '../test/reliability/target.js';
 import { askBySlashCommand, fuzzStrings, hostileTextScenario, limitsScenario } from '../test/reliability/text-scenarios.js';
+import { replicasScenario, sigkillScenario, sigtermScenario } from '../test/reliability/outbox-scenarios.js';
 import { soakScenario, type WebTarget, webAbuseScenario } from '../test/reliability/web-scenarios.js';
+import { createTestDatabase, postgresProblem } from '../test/support/postgres.js';
 import { SlackSender, SlackSim } from '../test/support/slack-sim/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,12 +50,14 @@ function option(name: string, fallback: number): number {
 
 const soakSeconds = option('--soak-seconds', 300);
 
+const LAST_SCENARIO = 19;
+
 /** Scenario numbers given with --only, or null for all of them. */
 const only = ((): Set<number> | null => {
   const at = process.argv.indexOf('--only');
   if (at === -1) return null;
   const numbers = (process.argv[at + 1] ?? '').split(',').map(Number);
-  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 10)) throw new Error('--only takes scenario numbers from 1 to 10, e.g. --only 1,6');
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > LAST_SCENARIO)) throw new Error(`--only takes scenario numbers from 1 to ${LAST_SCENARIO}, e.g. --only 1,6`);
   return new Set(numbers);
 })();
 
@@ -81,6 +85,29 @@ async function startApp(mode: 'http' | 'socket', sim: SlackSim, webChat: boolean
     heap: () => app.heap(),
   };
   return { app, target, web: { port: app.port, alive: () => app.alive, heap: () => app.heap() } };
+}
+
+/** Acked means answered: SIGKILL, SIGTERM with a backlog (SQLite files of their own), two replicas on PostgreSQL. */
+async function outboxSections(rows: Row[], sim: () => Promise<SlackSim>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'reliability-outbox-'));
+  try {
+    await section(rows, '17. SIGKILL', async () => sigkillScenario({ root, sim: await sim(), databaseUrl: `sqlite:${join(dir, 'kill.sqlite')}`, events: 200 }));
+    await section(rows, '18. SIGTERM backlog', async () =>
+      sigtermScenario({ root, sim: await sim(), databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 500, graceMs: 2_000 }),
+    );
+    await section(rows, '19. Two replicas', async () => {
+      const problem = await postgresProblem();
+      if (problem) return [row('19. Two replicas', 'two replicas on one PostgreSQL', `not run: PostgreSQL not reachable (${problem})`, 'run', false)];
+      const database = await createTestDatabase();
+      try {
+        return await replicasScenario({ root, sim: await sim(), databaseUrl: database.url, same: 100, events: 200 });
+      } finally {
+        await database.drop();
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function section(rows: Row[], name: string, run: () => Promise<Row[]> | Row[]): Promise<void> {
@@ -159,6 +186,7 @@ async function main(): Promise<void> {
       }),
     );
     await section(rows, '8. Slack limits', () => limitsScenario(sims, limits));
+    await outboxSections(rows, sim);
     const exits = apps.filter((a) => a !== floor && !a.alive);
     rows.push(
       row(

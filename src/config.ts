@@ -24,6 +24,8 @@ export interface StoreConfig {
   retentionDays: number;
   /** Key for the user/conversation hashes; when unset, one is generated and kept in the store. */
   hashSecret?: string;
+  /** How long a replica's claim on an outbox entry lasts (renewed while it delivers): the wait before a dead replica's work is taken over. */
+  outboxLeaseMs: number;
 }
 
 export interface Config {
@@ -50,6 +52,7 @@ const HINTS: Record<string, string> = {
   QUESTION_LOG: 'QUESTION_LOG must be on, redacted (keep everything but the question text) or off (default on).',
   LOG_RETENTION_DAYS: 'LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650 (default 30).',
   LOG_HASH_SECRET: 'LOG_HASH_SECRET must be at least 16 characters (or unset: a key is generated and kept in the store).',
+  OUTBOX_LEASE_MS: 'OUTBOX_LEASE_MS must be a whole number of milliseconds from 1000 to 600000 (default 30000): how long before work a stopped replica acked is taken over.',
 };
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -72,6 +75,7 @@ const StoreSchema = z.object({
   QUESTION_LOG: lowerEnum(['on', 'redacted', 'off'] as const, 'on'),
   LOG_RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   LOG_HASH_SECRET: optional(z.string().min(16)),
+  OUTBOX_LEASE_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1_000).max(600_000).default(30_000)),
 });
 
 const EnvSchema = StoreSchema.extend({
@@ -98,6 +102,7 @@ function storeConfigOf(e: z.infer<typeof StoreSchema>): StoreConfig {
     questionLog: e.QUESTION_LOG,
     retentionDays: e.LOG_RETENTION_DAYS,
     ...(e.LOG_HASH_SECRET ? { hashSecret: e.LOG_HASH_SECRET } : {}),
+    outboxLeaseMs: e.OUTBOX_LEASE_MS,
   };
 }
 

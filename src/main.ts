@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen } from './server.js';
 import { startStore } from './store/index.js';
+import { OutboxStore } from './store/outbox.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,10 +42,15 @@ async function main(): Promise<void> {
   const store = await startStore({ config: config.store, root, logger: logger.child({ component: 'store' }) });
   logger.info({ event: 'store_ready', store: store.store.where, questionLog: config.store.questionLog, retentionDays: config.store.retentionDays });
   const questionLog = store.log;
+  // With PostgreSQL, replicas share conversations; one process keeps its own in memory.
+  const conversations = store.conversations;
+  const outbox = { store: new OutboxStore(store.store, { leaseMs: config.store.outboxLeaseMs }) };
 
   const channels: Channel[] = [];
-  if (config.slack) channels.push(createSlackChannel({ config: config.slack, engine, logger: logger.child({ channel: 'slack' }), questionLog }));
-  if (config.webChat) channels.push(createWebChannel({ engine, logger: logger.child({ channel: 'web' }), questionLog }));
+  if (config.slack) {
+    channels.push(createSlackChannel({ config: config.slack, engine, logger: logger.child({ channel: 'slack' }), questionLog, outbox, ...(conversations ? { conversations } : {}) }));
+  }
+  if (config.webChat) channels.push(createWebChannel({ engine, logger: logger.child({ channel: 'web' }), questionLog, ...(conversations ? { conversations } : {}) }));
 
   const server = createHttpServer({ channels, logger, health: () => ({ version: engine.version }) });
   const port = await listen(server, config.port);

@@ -6,7 +6,7 @@ const BOT = 'xoxb-1111-2222-abcdef';
 const APP = 'xapp-1-A111-222-abcdef';
 const SECRET = 'abcdef0123456789abcdef0123456789';
 
-const STORE_DEFAULTS = { url: 'sqlite:data/bot.sqlite', questionLog: 'on', retentionDays: 30 };
+const STORE_DEFAULTS = { url: 'sqlite:data/bot.sqlite', questionLog: 'on', retentionDays: 30, outboxLeaseMs: 30_000 };
 
 const problemsOf = (env: Record<string, string>): readonly string[] => {
   try {
@@ -66,15 +66,16 @@ describe('secrets for redaction', () => {
 });
 
 describe('the question store settings', () => {
-  it('reads DATABASE_URL, QUESTION_LOG, LOG_RETENTION_DAYS and LOG_HASH_SECRET', () => {
-    const env = { DATABASE_URL: 'postgres://bot:pw@db.internal:5432/bot', QUESTION_LOG: 'Redacted', LOG_RETENTION_DAYS: '7', LOG_HASH_SECRET: 'a-long-enough-secret' };
-    expect(parseConfig(env).store).toEqual({ url: env.DATABASE_URL, questionLog: 'redacted', retentionDays: 7, hashSecret: 'a-long-enough-secret' });
+  it('reads DATABASE_URL, QUESTION_LOG, LOG_RETENTION_DAYS, LOG_HASH_SECRET and OUTBOX_LEASE_MS', () => {
+    const env = { DATABASE_URL: 'postgres://bot:pw@db.internal:5432/bot', QUESTION_LOG: 'Redacted', LOG_RETENTION_DAYS: '7', LOG_HASH_SECRET: 'a-long-enough-secret', OUTBOX_LEASE_MS: '5000' };
+    expect(parseConfig(env).store).toEqual({ url: env.DATABASE_URL, questionLog: 'redacted', retentionDays: 7, hashSecret: 'a-long-enough-secret', outboxLeaseMs: 5_000 });
     expect(parseStoreConfig(env)).toEqual(parseConfig(env).store);
   });
 
   it('names every bad store variable at once', () => {
-    const problems = problemsOf({ DATABASE_URL: 'mysql://x', QUESTION_LOG: 'sometimes', LOG_RETENTION_DAYS: '0', LOG_HASH_SECRET: 'short' });
-    expect(problems).toHaveLength(4);
+    const problems = problemsOf({ DATABASE_URL: 'mysql://x', QUESTION_LOG: 'sometimes', LOG_RETENTION_DAYS: '0', LOG_HASH_SECRET: 'short', OUTBOX_LEASE_MS: '10' });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/OUTBOX_LEASE_MS must be a whole number of milliseconds from 1000/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL must be sqlite:PATH .* or postgres:\/\//);
     expect(problems.join('\n')).toMatch(/QUESTION_LOG must be on, redacted .* or off/);
     expect(problems.join('\n')).toMatch(/LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650/);

@@ -174,6 +174,8 @@ export class SlackOutbox {
   /** Entries this replica holds: accepted and waiting to run, or running. */
   private readonly held = new Map<string, 'queued' | 'running'>();
   private backlogRunning = 0;
+  /** The last claim was full: more entries are probably waiting. */
+  private backlogWaiting = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private polling = false;
   private stopped = false;
@@ -231,6 +233,8 @@ export class SlackOutbox {
 
   /** Answer an entry (with `run`, or the attached processEvent), then mark it done, or hand it back to try again. */
   async deliver(entry: OutboxEntry, run?: () => Promise<void>): Promise<void> {
+    // Handed back at stop: it is the next start's, or another replica's, now.
+    if (this.stopped && !this.held.has(entry.id)) return;
     this.held.set(entry.id, 'running');
     const delivery = new Delivery(entry, this);
     let outcome: OutboxOutcome = 'answered';
@@ -307,9 +311,9 @@ export class SlackOutbox {
         if (rows.length === 0) return;
         this.logger.info({ event: 'outbox_claimed', count: rows.length, ids: rows.slice(0, 5).map((r) => r.id) });
         for (const row of rows) this.runClaimed(row);
-        if (rows.length < room) return;
-        // A full batch: more may wait; go again once some of these are done.
-        await new Promise<void>((resume) => setTimeout(resume, 20));
+        // A full batch: more may wait; claim again as soon as half of these are done, not at the next tick.
+        this.backlogWaiting = rows.length === room;
+        if (!this.backlogWaiting) return;
       }
     } finally {
       this.polling = false;
@@ -334,6 +338,9 @@ export class SlackOutbox {
     this.backlogRunning += 1;
     void this.deliver(entry).finally(() => {
       this.backlogRunning -= 1;
+      if (this.backlogWaiting && this.backlogRunning <= this.options.maxInFlight / 2) {
+        void this.poll().catch((err: unknown) => this.logger.warn({ event: 'outbox_housekeeping_failed', reason: (err as Error).message }));
+      }
     });
   }
 

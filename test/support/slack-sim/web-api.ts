@@ -41,7 +41,9 @@ export type Fault =
   /** Any other HTTP status. */
   | { status: number }
   /** Never answer (until the sim closes). */
-  | { hang: true };
+  | { hang: true }
+  /** Take the call (it counts, as a slow Slack's does) and answer normally after `delayMs`. */
+  | { delayMs: number };
 
 interface FaultRule {
   fault: Fault;
@@ -180,6 +182,15 @@ export class SlackSim {
   private applyFault(method: string, res: ServerResponse, args: Record<string, unknown> = {}, call?: RecordedCall): boolean {
     const fault = this.takeFault(method, args);
     if (!fault) return false;
+    if ('delayMs' in fault) {
+      // Not a failure: the call goes through, late. Recorded as done at once, as Slack has it even if the app dies waiting.
+      const result = this.result(method, args);
+      if (call) call.result = result;
+      setTimeout(() => {
+        if (!res.destroyed) json(res, 200, result);
+      }, fault.delayMs);
+      return true;
+    }
     if (call) call.fault = fault;
     if ('hang' in fault) {
       this.hanging.add(res);
