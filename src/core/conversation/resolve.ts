@@ -53,11 +53,12 @@ function neighbours(last: Turn, context: ConversationContext, deps: ResolveDeps)
   return undefined;
 }
 
+/** A related intent not given yet, and about another sentence than the last answer's: "what else" wants a new fact. */
 function relatedNotGiven(last: Turn, context: ConversationContext, deps: ResolveDeps): Intent | undefined {
   const intent = last.intent ? deps.byId.get(last.intent) : undefined;
   for (const id of intent?.related ?? []) {
     const related = deps.byId.get(id);
-    if (related && !related.unanswerable && !context.given.includes(id)) return related;
+    if (related && !related.unanswerable && !context.given.includes(id) && related.sentence?.number !== last.sentence) return related;
   }
   return undefined;
 }
