@@ -11,6 +11,7 @@ import {
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
+import { type ConversationMemory, InMemoryConversations } from '../../core/conversation/memory.js';
 import type { QuestionLog } from '../../store/question-log.js';
 import type { SlackDeps } from './answering.js';
 import { RecentKeys } from './dedupe.js';
@@ -38,6 +39,8 @@ export interface CreateSlackAppOptions {
   receiver?: Receiver;
   tuning?: SlackTuning;
   questionLog?: QuestionLog;
+  /** Where conversations are kept; one process's memory (30-minute TTL, LRU) by default. */
+  conversations?: ConversationMemory;
 }
 
 type FetchFn = typeof globalThis.fetch;
@@ -119,6 +122,7 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
     logger,
     recent: new RecentKeys(tuning.dedupeTtlMs, tuning.dedupeMax),
     ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+    conversations: options.conversations ?? new InMemoryConversations(),
   };
   const boltLogger = toBoltLogger(logger);
   let app: App | undefined;

@@ -3,6 +3,7 @@ import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import { type ConversationMemory, InMemoryConversations } from '../../core/conversation/memory.js';
 import { NO_QUESTION_LOG, newRecordId, type QuestionLog } from '../../store/question-log.js';
 import { HardenedWebAdapter, type WebSocketLimits } from './adapter.js';
 import { renderError, renderFeedbackAck, renderReply, type WebFeedbackAck, type WebMessage } from './render.js';
@@ -14,6 +15,8 @@ export interface WebControllerOptions {
   limits?: Partial<WebSocketLimits>;
   /** Where questions and votes are kept; nothing is kept without one. */
   questionLog?: QuestionLog;
+  /** Where conversations are kept: one per connection. One process's memory (30-minute TTL, LRU) by default. */
+  conversations?: ConversationMemory;
 }
 
 export interface WebController {
@@ -24,9 +27,8 @@ export interface WebController {
 type Handler = (bot: BotWorker, message: BotkitMessage) => Promise<void>;
 
 /**
- * Every question is answered on its own, so there is no dialog state to keep.
- * Botkit's default MemoryStorage would keep an entry per conversation forever;
- * this keeps none.
+ * Conversations live in a ConversationMemory (bounded, and shaped for a shared store), not in Botkit's
+ * storage, whose default MemoryStorage would keep an entry per conversation forever; this keeps none.
  */
 const NO_STATE: Storage = {
   read: async () => ({}),
@@ -46,6 +48,7 @@ export function createWebController(options: WebControllerOptions): WebControlle
   const { engine, logger } = options;
   const log = options.questionLog ?? NO_QUESTION_LOG;
   const memory = new ReplyMemory();
+  const conversations = options.conversations ?? new InMemoryConversations();
   const adapter = new HardenedWebAdapter({ logger, ...(options.limits ? { limits: options.limits } : {}) });
   const controller = new Botkit({ adapter, disable_webserver: true, disable_console: true, storage: NO_STATE });
 
@@ -57,10 +60,18 @@ export function createWebController(options: WebControllerOptions): WebControlle
     await say(bot, message, renderReply(reply, engine.article.sentences.length, id));
   };
 
+  /** A connection is a conversation: follow-ups ("and when?") are read against its last turns. */
   async function answerQuestion(bot: BotWorker, message: BotkitMessage): Promise<void> {
+    const key = `web:${message.user}`;
+    const context = await conversations.load(key).catch((err: unknown) => {
+      logger.warn({ event: 'web_conversation_load_failed' }, err);
+      return undefined;
+    });
     const started = performance.now();
-    const reply = engine.ask(message.text ?? '');
+    const turn = engine.converse(message.text ?? '', context);
+    const reply = turn.reply;
     const latencyMs = performance.now() - started;
+    conversations.save(key, turn.context).catch((err: unknown) => logger.warn({ event: 'web_conversation_save_failed' }, err));
     const version = engine.version;
     const id = log.question({ channel: 'web', surface: 'web', conversation: message.user, user: message.user, reply, latencyMs, version });
     await replyWith(bot, message, reply, version, id);

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type SlackDeps, answerText, firstAnswer } from '../../answering.js';
-import { conversationOf, type IncomingMessage, isDirectChannel, isFromPerson, post, replyTarget } from '../../conversation.js';
+import { type IncomingMessage, isDirectChannel, isFromPerson, post, replyTarget } from '../../conversation.js';
 
 type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
@@ -11,7 +11,8 @@ export function answerDirectMessage(deps: SlackDeps) {
     if (message.channel_type !== 'im' && !isDirectChannel(message.channel)) return;
     if (!isFromPerson(message, context.botUserId) || !firstAnswer(deps, message.channel, message.ts)) return;
     const target = replyTarget(message);
-    const answered = answerText(deps, message.text ?? '', { surface: 'dm', conversation: conversationOf(target), ...(message.user ? { user: message.user } : {}) });
+    // A DM is one conversation (within the TTL), whichever thread a message is in.
+    const answered = await answerText(deps, message.text ?? '', { surface: 'dm', conversation: `dm:${message.channel}`, ...(message.user ? { user: message.user } : {}) });
     await post(client, deps.logger, target, answered.message, { surface: 'dm' });
   };
 }
