@@ -34,12 +34,14 @@ const MAX_CARRIED = 6;
 const settles = (d: Decision): boolean => d.kind === 'answer' || (d.kind === 'no-match' && d.reason === 'unanswerable');
 
 /**
- * Context never takes the bot beyond the article: an answer found with the last topic's help must
- * still explain every word the follow-up itself says ("who *disagrees*?" after "do members agree?" is
- * not answered by the sentence about agreement).
+ * Context never takes the bot beyond the article: an answer found with the last topic's help must be
+ * of the kind asked and still explain every word the follow-up itself says ("who *disagrees*?" after
+ * "do members agree?" is not answered by the sentence about agreement).
  */
 function explainsFollowUp(d: Decision, own: Ranking, matcher: Matcher): boolean {
   if (d.kind !== 'answer') return true;
+  // "how many…?" answered by a fact nobody asks "how many" about is a guess.
+  if (own.type !== 'other' && !d.best.evidence.typeMatches) return false;
   return own.content.every((token) => matcher.explains(d.best.intent, token));
 }
 
@@ -53,11 +55,12 @@ function neighbours(last: Turn, context: ConversationContext, deps: ResolveDeps)
   return undefined;
 }
 
+/** A related intent not given yet, and about another sentence than the last answer's: "what else" wants a new fact. */
 function relatedNotGiven(last: Turn, context: ConversationContext, deps: ResolveDeps): Intent | undefined {
   const intent = last.intent ? deps.byId.get(last.intent) : undefined;
   for (const id of intent?.related ?? []) {
     const related = deps.byId.get(id);
-    if (related && !related.unanswerable && !context.given.includes(id)) return related;
+    if (related && !related.unanswerable && !context.given.includes(id) && related.sentence?.number !== last.sentence) return related;
   }
   return undefined;
 }
@@ -110,6 +113,8 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   }
   if (settles(topicDecision)) return { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried };
   if (settles(aloneDecision)) return { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
-  // Neither settles it: the reading with the topic is the fairer "did you mean".
-  return leansBack ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
+  // Neither settles it: the reading with the topic is the fairer "did you mean", unless the message
+  // is off the topic on its own ("ok what's 15% of 80"): the conversation doesn't make it an article question.
+  const offTopic = aloneDecision.kind === 'no-match' && aloneDecision.reason === 'off-topic';
+  return leansBack && !offTopic ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 }
