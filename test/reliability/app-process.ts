@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { waitFor } from '../support/slack-sim/index.js';
 
 /**
@@ -70,11 +71,15 @@ export class AppProcess {
     const args = ['--unhandled-rejections=strict', '--expose-gc', ...(options.nodeArgs ?? [])];
     if (options.preload) args.push('--import', options.preload);
     args.push(options.script ?? resolve(options.root, 'dist/main.js'));
+    // A store of its own unless told otherwise: the simulator's message ts start over in every run,
+    // and the outbox (rightly) drops a message it answered within the hour as a duplicate.
+    const own = options.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'app-process-'));
     const child = spawn(process.execPath, args, {
       cwd: options.root,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env, PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...(own ? { DATABASE_URL: `sqlite:${join(own, 'bot.sqlite')}` } : {}), ...options.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    if (own) child.once('exit', () => rmSync(own, { recursive: true, force: true }));
     const app = new AppProcess(child, port);
     try {
       await waitFor(

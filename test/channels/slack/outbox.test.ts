@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_METADATA_TYPE, outboxKey } from '../../../src/channels/slack/outbox.js';
+import { StoreConversations } from '../../../src/store/conversations.js';
 import { OutboxStore } from '../../../src/store/outbox.js';
 import { openStore, type Store } from '../../../src/store/store.js';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../../support/postgres.js';
@@ -132,16 +133,21 @@ describe('two replicas on one PostgreSQL store', async () => {
   let stores: Store[];
   let sim: SlackSim;
   let replicas: Harness[];
+  let conversations: StoreConversations[];
   beforeAll(async () => {
     database = await createTestDatabase();
     stores = [await openStore({ url: database.url, root: process.cwd() }), await openStore({ url: database.url, root: process.cwd() })];
     sim = await SlackSim.start();
+    conversations = stores.map((store) => new StoreConversations(store, (key) => `h:${key}`));
     replicas = await Promise.all(
-      stores.map((store, i) => startHarness('http', { sim, channelOptions: TEST_OPTIONS, outbox: { store: new OutboxStore(store, { leaseMs: 2_000, owner: `replica-${i}` }), ...OUTBOX } })),
+      stores.map((store, i) =>
+        startHarness('http', { sim, channelOptions: TEST_OPTIONS, conversations: conversations[i], outbox: { store: new OutboxStore(store, { leaseMs: 2_000, owner: `replica-${i}` }), ...OUTBOX } }),
+      ),
     );
   });
   afterAll(async () => {
     for (const r of replicas ?? []) await r.close();
+    for (const c of conversations ?? []) c.stop();
     await sim?.close();
     for (const s of stores ?? []) await s.close();
     await database?.drop();
@@ -156,6 +162,17 @@ describe('two replicas on one PostgreSQL store', async () => {
     await waitFor(() => (sim.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0TWO')).length >= 20 ? true : undefined), 10_000, '20 replies');
     await sleep(300);
     for (let i = 0; i < 20; i += 1) expect(replies(sim, `D0TWO${i}`)).toHaveLength(1);
+  });
+
+  it('share a conversation: a follow-up that reaches the other replica is read against it', async () => {
+    const parent = nextTs();
+    await replicas[0]?.sender.event(eventCallback(mention({ text: '<@U0BOT> what did the pentagon announce?', channel: 'C0SHARED', ts: parent })));
+    await waitFor(() => replies(sim, 'C0SHARED')[0], 5_000, 'the first answer');
+    await sleep(100);
+    await replicas[1]?.sender.event(eventCallback(mention({ text: '<@U0BOT> where was it?', channel: 'C0SHARED', thread_ts: parent })));
+    const followUp = await waitFor(() => replies(sim, 'C0SHARED')[1], 5_000, 'the follow-up');
+    expect(followUp.args.thread_ts).toBe(parent);
+    expect(String(followUp.args.text)).toContain('Syria');
   });
 });
 
