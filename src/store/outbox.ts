@@ -58,29 +58,37 @@ export class OutboxStore {
   }
 
   /**
-   * Keep a newly accepted entry, leased to this replica (it delivers it at once).
-   * False when the id is already there: a retry, a twin, or another replica got it first.
+   * Keep newly accepted entries, leased to this replica (it delivers them at
+   * once), in one statement. Returns the ids that were new; an id already
+   * there is a retry, a twin, or another replica's (and within `entries`,
+   * only the first of an id counts).
    */
-  async record(entry: NewOutboxEntry): Promise<boolean> {
-    const row = await this.store.db
+  async record(entries: readonly NewOutboxEntry[]): Promise<Set<string>> {
+    const unique = [...new Map(entries.map((e) => [e.id, e])).values()];
+    if (unique.length === 0) return new Set();
+    const created = this.at();
+    const leased = this.at(this.leaseMs);
+    const rows = await this.store.db
       .insertInto('outbox')
-      .values({
-        id: entry.id,
-        kind: entry.kind,
-        body: entry.body,
-        retry_num: entry.retryNum ?? null,
-        created_at: this.at(),
-        owner: this.owner,
-        lease_until: this.at(this.leaseMs),
-        attempts: 1,
-        posted_ts: null,
-        done_at: null,
-        outcome: null,
-      })
+      .values(
+        unique.map((entry) => ({
+          id: entry.id,
+          kind: entry.kind,
+          body: entry.body,
+          retry_num: entry.retryNum ?? null,
+          created_at: created,
+          owner: this.owner,
+          lease_until: leased,
+          attempts: 1,
+          posted_ts: null,
+          done_at: null,
+          outcome: null,
+        })),
+      )
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
-      .executeTakeFirst();
-    return row !== undefined;
+      .execute();
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Take up to `limit` entries that are not done and whose lease has run out (or was released), oldest first. */

@@ -23,9 +23,11 @@ describe.each(targets)('the outbox on $name', (target) => {
     store = await target.open();
     a = new OutboxStore(store, { leaseMs: 10_000, owner: 'replica-a', now });
     b = new OutboxStore(store, { leaseMs: 10_000, owner: 'replica-b', now });
-    expect(await a.record(entry('message:D1:1.1'))).toBe(true);
-    expect(await b.record(entry('message:D1:1.1'))).toBe(false);
-    expect(await a.record({ ...entry('message:D1:1.1'), retryNum: 1 })).toBe(false);
+    expect(await a.record([entry('message:D1:1.1'), entry('message:D1:1.2'), entry('message:D1:1.1')])).toEqual(new Set(['message:D1:1.1', 'message:D1:1.2']));
+    expect(await b.record([entry('message:D1:1.1'), entry('message:D1:1.3')])).toEqual(new Set(['message:D1:1.3']));
+    expect(await a.record([{ ...entry('message:D1:1.1'), retryNum: 1 }])).toEqual(new Set());
+    await a.finish('message:D1:1.2', 'answered');
+    await b.finish('message:D1:1.3', 'answered');
     expect(await a.get('message:D1:1.1')).toMatchObject({ owner: 'replica-a', attempts: 1, done_at: null });
   });
 
@@ -56,13 +58,13 @@ describe.each(targets)('the outbox on $name', (target) => {
     expect(row).toMatchObject({ posted_ts: '1700000000.000123', outcome: 'answered', body: '', owner: null });
     clock += 60_000;
     expect(await b.claim(10)).toEqual([]);
-    expect(await b.record(entry('message:D1:1.1'))).toBe(false);
+    expect(await b.record([entry('message:D1:1.1')])).toEqual(new Set());
   });
 
   it('hands released entries to the next claim, oldest first, at most `limit` at once, each to one replica', async () => {
     for (let i = 0; i < 30; i += 1) {
       clock += 1;
-      await a.record(entry(`event:Ev${String(i).padStart(3, '0')}`));
+      await a.record([entry(`event:Ev${String(i).padStart(3, '0')}`)]);
     }
     await a.release(Array.from({ length: 30 }, (_, i) => `event:Ev${String(i).padStart(3, '0')}`));
     expect(await a.depth()).toEqual({ pending: 30, oldest: expect.any(String) });
@@ -76,7 +78,7 @@ describe.each(targets)('the outbox on $name', (target) => {
 
   it('a release with a delay is not claimed before it', async () => {
     await a.finish('event:Ev000', 'answered');
-    await a.record(entry('event:later'));
+    await a.record([entry('event:later')]);
     await a.release(['event:later'], 5_000);
     expect((await b.claim(10)).map((r) => r.id)).not.toContain('event:later');
     clock += 5_000;
@@ -85,7 +87,7 @@ describe.each(targets)('the outbox on $name', (target) => {
 
   it('purges entries done before the cutoff, never pending ones', async () => {
     const before = await a.depth();
-    expect(await a.purgeDone(new Date(clock + 1))).toBe(2);
+    expect(await a.purgeDone(new Date(clock + 1))).toBe(4);
     expect((await a.depth()).pending).toBe(before.pending);
   });
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
-import type { OutboxDepth, OutboxOutcome, OutboxStore } from '../../store/outbox.js';
+import type { NewOutboxEntry, OutboxDepth, OutboxOutcome, OutboxStore } from '../../store/outbox.js';
 import type { OutboxRow } from '../../store/schema.js';
 import type { Target } from './conversation.js';
 import { describeSlackError } from './deliver.js';
@@ -66,7 +66,10 @@ type PostResult = webApi.ChatPostMessageResponse | undefined;
 
 /** The delivery under way in this async context: what `post` consults and tells. */
 export class Delivery {
-  /** Slack failed in a way worth another try (timeout, 5xx, rate limit), not "not in channel". */
+  /**
+   * Slack failed in a way worth another try later (5xx, rate limit, no connection), not "not in
+   * channel"; nor a timeout, after which the message may well be in Slack.
+   */
   retry = false;
 
   constructor(
@@ -77,7 +80,7 @@ export class Delivery {
   /** A Web API failure of this delivery's post. */
   failedWith(err: unknown): void {
     const { slackError, expected } = describeSlackError(err);
-    if (!expected && (slackError === 'timeout' || slackError === 'rate_limited' || slackError === 'request_failed' || slackError.startsWith('http_5'))) this.retry = true;
+    if (!expected && (slackError === 'rate_limited' || slackError === 'request_failed' || slackError.startsWith('http_5'))) this.retry = true;
   }
 
   /**
@@ -132,6 +135,9 @@ async function findPosted(client: webApi.WebClient, target: Target, entry: Outbo
 
 const context = new AsyncLocalStorage<Delivery>();
 
+/** Most bodies kept in one statement. */
+const RECORD_BATCH = 200;
+
 /** The promise's value, or 'late' after `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'late'> {
   let timer: NodeJS.Timeout | undefined;
@@ -153,7 +159,7 @@ export interface SlackOutboxOptions {
   pollMs?: number;
   /** Deliveries per entry before it is given up. Default 5. */
   maxAttempts?: number;
-  /** Wait before an entry whose post failed is tried again (ms). Default 5 s. */
+  /** Wait before an entry whose post failed is tried again (ms), doubled each time up to a minute. Default 5 s. */
   retryDelayMs?: number;
   /** How long done entries are kept for dedupe (ms). Slack retries within minutes. Default 1 hour. */
   keepDoneMs?: number;
@@ -174,6 +180,8 @@ export class SlackOutbox {
   /** Entries this replica holds: accepted and waiting to run, or running. */
   private readonly held = new Map<string, 'queued' | 'running'>();
   private backlogRunning = 0;
+  private readonly recording: { entry: NewOutboxEntry; resolve: (fresh: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private recordScheduled = false;
   /** The last claim was full: more entries are probably waiting. */
   private backlogWaiting = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -211,7 +219,7 @@ export class SlackOutbox {
     }
     const { token: _token, ...kept } = body;
     try {
-      const recording = this.store.record({ id: key.id, kind: key.kind, body: JSON.stringify(kept), ...(retryNum !== undefined ? { retryNum } : {}) });
+      const recording = this.recordSoon({ id: key.id, kind: key.kind, body: JSON.stringify(kept), ...(retryNum !== undefined ? { retryNum } : {}) });
       const fresh = await within(recording, this.options.acceptTimeoutMs);
       if (fresh === 'late') {
         // The ack cannot wait: answer directly, and if the row lands after all, it is already answered.
@@ -231,6 +239,41 @@ export class SlackOutbox {
     return { kind: 'recorded', entry: { id: key.id, kind: key.kind, body, ...(retryNum !== undefined ? { retryNum } : {}), attempts: 1, postedTs: null } };
   }
 
+  /**
+   * Bodies arriving together (a burst) are kept in one statement, one
+   * transaction: a thousand single-row commits on SQLite's one writer, or
+   * round trips to PostgreSQL, would hold back every ack behind them.
+   */
+  private recordSoon(entry: NewOutboxEntry): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.recording.push({ entry, resolve, reject });
+      if (this.recording.length >= RECORD_BATCH) this.recordNow();
+      else if (!this.recordScheduled) {
+        this.recordScheduled = true;
+        setImmediate(() => this.recordNow());
+      }
+    });
+  }
+
+  private recordNow(): void {
+    this.recordScheduled = false;
+    const batch = this.recording.splice(0);
+    if (batch.length === 0) return;
+    this.store.record(batch.map((b) => b.entry)).then(
+      (fresh) => {
+        // The same id twice in one batch: the first is the one kept.
+        const taken = new Set<string>();
+        for (const { entry, resolve } of batch) {
+          resolve(fresh.has(entry.id) && !taken.has(entry.id));
+          taken.add(entry.id);
+        }
+      },
+      (err: unknown) => {
+        for (const { reject } of batch) reject(err);
+      },
+    );
+  }
+
   /** Answer an entry (with `run`, or the attached processEvent), then mark it done, or hand it back to try again. */
   async deliver(entry: OutboxEntry, run?: () => Promise<void>): Promise<void> {
     // Handed back at stop: it is the next start's, or another replica's, now.
@@ -247,8 +290,9 @@ export class SlackOutbox {
     }
     try {
       if (delivery.retry && !entry.postedTs && entry.attempts < this.options.maxAttempts) {
-        this.logger.warn({ event: 'outbox_retry_later', id: entry.id, attempts: entry.attempts, delayMs: this.options.retryDelayMs });
-        await this.store.release([entry.id], this.options.retryDelayMs);
+        const delayMs = Math.min(60_000, this.options.retryDelayMs * 2 ** (entry.attempts - 1));
+        this.logger.warn({ event: 'outbox_retry_later', id: entry.id, attempts: entry.attempts, delayMs });
+        await this.store.release([entry.id], delayMs);
       } else {
         if (delivery.retry && !entry.postedTs) outcome = 'gave_up';
         await this.store.finish(entry.id, outcome);

@@ -84,7 +84,7 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
     const dead = new OutboxStore(store, { leaseMs: 300, owner: 'dead-process' });
     const ts = nextTs();
     const envelope = eventCallback(directMessage({ text: QUESTION, channel: 'D0LEFT', ts }));
-    expect(await dead.record({ id: `message:D0LEFT:${ts}`, kind: 'message', body: JSON.stringify(envelope) })).toBe(true);
+    expect(await dead.record([{ id: `message:D0LEFT:${ts}`, kind: 'message', body: JSON.stringify(envelope) }])).toEqual(new Set([`message:D0LEFT:${ts}`]));
     await waitFor(() => replies(h.sim, 'D0LEFT')[0], 5_000, 'the backlog reply');
     const done = await pollRow(outbox, `message:D0LEFT:${ts}`, (r) => r.done_at !== null);
     expect(done).toMatchObject({ outcome: 'answered', attempts: 2 });
@@ -97,7 +97,7 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
     const foundTs = nextTs();
     const recorded = eventCallback(directMessage({ text: QUESTION, channel: 'D0POSTED', ts: recordedTs }));
     const found = eventCallback(directMessage({ text: QUESTION, channel: 'D0FOUND', ts: foundTs }));
-    await dead.record({ id: `message:D0POSTED:${recordedTs}`, kind: 'message', body: JSON.stringify(recorded) });
+    await dead.record([{ id: `message:D0POSTED:${recordedTs}`, kind: 'message', body: JSON.stringify(recorded) }]);
     await dead.posted(`message:D0POSTED:${recordedTs}`, '1700000099.000001');
     // The earlier delivery's post reached Slack, and the process died before recording its ts.
     await fetch(`${h.sim.apiUrl}chat.postMessage`, {
@@ -105,7 +105,7 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BOT_TOKEN}` },
       body: JSON.stringify({ channel: 'D0FOUND', text: 'the answer', metadata: { event_type: ANSWER_METADATA_TYPE, event_payload: { outbox_id: `message:D0FOUND:${foundTs}` } } }),
     });
-    await dead.record({ id: `message:D0FOUND:${foundTs}`, kind: 'message', body: JSON.stringify(found) });
+    await dead.record([{ id: `message:D0FOUND:${foundTs}`, kind: 'message', body: JSON.stringify(found) }]);
     const doneFound = await pollRow(outbox, `message:D0FOUND:${foundTs}`, (r) => r.done_at !== null);
     const doneRecorded = await pollRow(outbox, `message:D0POSTED:${recordedTs}`, (r) => r.done_at !== null);
     expect(doneFound?.posted_ts).toBe(replies(h.sim, 'D0FOUND')[0]?.result?.ts);
