@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
+import { type CompiledQuery, type Compilable, sql } from 'kysely';
 import type { OutboxRow } from './schema.js';
-import type { Store } from './store.js';
+import type { QueryResult, Store } from './store.js';
 
 export type OutboxOutcome = 'answered' | 'failed' | 'gave_up';
 
@@ -29,6 +29,9 @@ export interface OutboxStoreOptions {
   now?: () => number;
 }
 
+/** Most writes in one transaction. */
+const WRITE_BATCH = 500;
+
 /** A name for this process that no other replica has: host, pid and a random part. */
 export const replicaName = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
@@ -43,14 +46,44 @@ export class OutboxStore {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly now: () => number;
+  private readonly pending: { query: CompiledQuery; resolve: (result: QueryResult) => void; reject: (err: unknown) => void }[] = [];
+  private scheduled = false;
 
   constructor(
-    private readonly store: Pick<Store, 'db' | 'kind'>,
+    private readonly store: Pick<Store, 'db' | 'kind' | 'writeQueries'>,
     options: OutboxStoreOptions,
   ) {
     this.owner = options.owner ?? replicaName();
     this.leaseMs = options.leaseMs;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Writes issued in the same turn of the event loop go to the store together, in one
+   * transaction (on SQLite's writer thread): a burst's thousand "posted" and "done" marks are a
+   * few commits, not a thousand.
+   */
+  private write(query: Compilable): Promise<QueryResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ query: query.compile(), resolve, reject });
+      if (this.pending.length >= WRITE_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    this.store.writeQueries(batch.map((w) => w.query)).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i] ?? { rows: [], changes: 0 })),
+      (err: unknown) => {
+        for (const w of batch) w.reject(err);
+      },
+    );
   }
 
   private at(offsetMs = 0): string {
@@ -68,7 +101,8 @@ export class OutboxStore {
     if (unique.length === 0) return new Set();
     const created = this.at();
     const leased = this.at(this.leaseMs);
-    const rows = await this.store.db
+    const { rows } = await this.write(
+      this.store.db
       .insertInto('outbox')
       .values(
         unique.map((entry) => ({
@@ -86,9 +120,9 @@ export class OutboxStore {
         })),
       )
       .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
-    return new Set(rows.map((r) => r.id));
+      .returning('id'),
+    );
+    return new Set(rows.map((r) => String(r.id)));
   }
 
   /** Take up to `limit` entries that are not done and whose lease has run out (or was released), oldest first. */
@@ -100,58 +134,51 @@ export class OutboxStore {
     const claim = { owner: this.owner, lease_until: this.at(this.leaseMs), attempts: sql<number>`outbox.attempts + 1` };
     if (this.store.kind === 'sqlite') {
       // One writer at a time: the UPDATE is the whole claim.
-      return db.updateTable('outbox').set(claim).where('id', 'in', claimable).returningAll().execute();
+      return (await this.write(db.updateTable('outbox').set(claim).where('id', 'in', claimable).returningAll())).rows as unknown as OutboxRow[];
     }
     // The rows are picked and locked once, in the CTE (an `IN (subquery)` may run the LIMIT more than once);
     // SKIP LOCKED: replicas claiming at the same moment take different rows instead of waiting for each other.
-    return db
-      .with('picked', () => claimable.forUpdate().skipLocked())
-      .updateTable('outbox')
-      .from('picked')
-      .set(claim)
-      .whereRef('outbox.id', '=', 'picked.id')
-      .returningAll('outbox')
-      .execute();
+    const claimed = await this.write(
+      db
+        .with('picked', () => claimable.forUpdate().skipLocked())
+        .updateTable('outbox')
+        .from('picked')
+        .set(claim)
+        .whereRef('outbox.id', '=', 'picked.id')
+        .returningAll('outbox'),
+    );
+    return claimed.rows as unknown as OutboxRow[];
   }
 
   /** Extend the leases of entries this replica is still delivering. */
   async renew(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.store.db
-      .updateTable('outbox')
-      .set({ lease_until: this.at(this.leaseMs) })
-      .where('owner', '=', this.owner)
-      .where('done_at', 'is', null)
-      .where('id', 'in', [...ids])
-      .execute();
+    await this.write(
+      this.store.db.updateTable('outbox').set({ lease_until: this.at(this.leaseMs) }).where('owner', '=', this.owner).where('done_at', 'is', null).where('id', 'in', [...ids]),
+    );
   }
 
   /** The answer is in Slack: from now on a delivery of this entry posts nothing. */
   async posted(id: string, ts: string): Promise<void> {
-    await this.store.db.updateTable('outbox').set({ posted_ts: ts }).where('id', '=', id).execute();
+    await this.write(this.store.db.updateTable('outbox').set({ posted_ts: ts }).where('id', '=', id));
   }
 
   /** Done, for good: the body (question text and all) is dropped; the row stays a while for dedupe. */
   async finish(id: string, outcome: OutboxOutcome): Promise<void> {
-    await this.store.db.updateTable('outbox').set({ done_at: this.at(), outcome, body: '', owner: null }).where('id', '=', id).execute();
+    await this.write(this.store.db.updateTable('outbox').set({ done_at: this.at(), outcome, body: '', owner: null }).where('id', '=', id));
   }
 
   /** Hand entries back (not delivered here): any replica may take them after `delayMs`. */
   async release(ids: readonly string[], delayMs = 0): Promise<void> {
     if (ids.length === 0) return;
-    await this.store.db
-      .updateTable('outbox')
-      .set({ owner: null, lease_until: this.at(delayMs) })
-      .where('owner', '=', this.owner)
-      .where('done_at', 'is', null)
-      .where('id', 'in', [...ids])
-      .execute();
+    await this.write(
+      this.store.db.updateTable('outbox').set({ owner: null, lease_until: this.at(delayMs) }).where('owner', '=', this.owner).where('done_at', 'is', null).where('id', 'in', [...ids]),
+    );
   }
 
   /** Delete entries done before `cutoff` (they only served dedupe). */
   async purgeDone(cutoff: Date): Promise<number> {
-    const result = await this.store.db.deleteFrom('outbox').where('done_at', '<', cutoff.toISOString()).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return (await this.write(this.store.db.deleteFrom('outbox').where('done_at', '<', cutoff.toISOString()))).changes;
   }
 
   async depth(): Promise<OutboxDepth> {

@@ -29,9 +29,29 @@ const write = db.transaction((questions, votes) => {
 });
 const purgeQuestions = db.prepare('DELETE FROM questions WHERE asked_at < ?');
 const purgeFeedback = db.prepare('DELETE FROM feedback WHERE voted_at < ?');
+const prepared = new Map();
+const statement = (sql) => {
+  let stmt = prepared.get(sql);
+  if (!stmt) {
+    if (prepared.size >= 100) prepared.clear();
+    stmt = db.prepare(sql);
+    prepared.set(sql, stmt);
+  }
+  return stmt;
+};
+const runAll = db.transaction((queries) =>
+  queries.map(({ sql, parameters }) => {
+    const stmt = statement(sql);
+    return stmt.reader ? { rows: stmt.all(parameters), changes: 0 } : { rows: [], changes: stmt.run(parameters).changes };
+  }),
+);
 parentPort.on('message', (message) => {
   if (message.close) { db.close(); parentPort.close(); return; }
   try {
+    if (message.queries) {
+      parentPort.postMessage({ id: message.id, ok: true, results: runAll(message.queries) });
+      return;
+    }
     if (message.purgeBefore) {
       const questions = purgeQuestions.run(message.purgeBefore).changes;
       const feedback = purgeFeedback.run(message.purgeBefore).changes;
@@ -47,7 +67,12 @@ parentPort.on('message', (message) => {
 `;
 
 type Purged = { questions: number; feedback: number };
-type Reply = { id: number; ok: true; purged?: Purged } | { id: number; ok: false; code?: string; message: string };
+/** What one statement gave: its rows (a SELECT or RETURNING), or how many rows it changed. */
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  changes: number;
+}
+type Reply = { id: number; ok: true; purged?: Purged; results?: QueryResult[] } | { id: number; ok: false; code?: string; message: string };
 
 export interface SqliteWriterOptions {
   file: string;
@@ -65,7 +90,7 @@ export interface SqliteWriterOptions {
 export class SqliteWriter {
   private worker: Worker | undefined;
   private serial = 0;
-  private readonly waiting = new Map<number, { resolve: (purged?: Purged) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (value?: Purged | QueryResult[]) => void; reject: (err: Error) => void }>();
 
   constructor(private readonly options: SqliteWriterOptions) {}
 
@@ -76,10 +101,17 @@ export class SqliteWriter {
 
   /** The retention purge: a big delete would hold the main thread as long as a big write. */
   async purge(before: string): Promise<Purged> {
-    return (await this.send({ purgeBefore: before })) ?? { questions: 0, feedback: 0 };
+    return ((await this.send({ purgeBefore: before })) as Purged | undefined) ?? { questions: 0, feedback: 0 };
   }
 
-  private send(message: Record<string, unknown>): Promise<Purged | undefined> {
+  /** Statements (SQL with positional parameters) run in order in one transaction on the writer's connection. */
+  async run(queries: readonly { sql: string; parameters: readonly unknown[] }[]): Promise<QueryResult[]> {
+    if (queries.length === 0) return [];
+    const reply = await this.send({ queries: queries.map((q) => ({ sql: q.sql, parameters: [...q.parameters] })) });
+    return (reply as QueryResult[] | undefined) ?? [];
+  }
+
+  private send(message: Record<string, unknown>): Promise<Purged | QueryResult[] | undefined> {
     const worker = this.start();
     const id = ++this.serial;
     return new Promise((resolve, reject) => {
@@ -107,7 +139,7 @@ export class SqliteWriter {
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
-      if (reply.ok) waiter?.resolve(reply.purged);
+      if (reply.ok) waiter?.resolve(reply.results ?? reply.purged);
       else waiter?.reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
     // A crashed writer (e.g. it could not open the file): fail what waits; the next write starts a new one.

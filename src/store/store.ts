@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { type CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Database, FeedbackRow, QuestionRow } from './schema.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { type QueryResult, SqliteWriter } from './sqlite-writer.js';
+
+export type { QueryResult } from './sqlite-writer.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -38,6 +40,12 @@ export interface Store {
   insertQuestions(rows: readonly QuestionRow[]): Promise<void>;
   /** One vote per id: a later vote replaces the earlier one. */
   upsertFeedback(rows: readonly FeedbackRow[]): Promise<void>;
+  /**
+   * Write statements (compiled Kysely queries, RETURNING allowed), in order, in one transaction:
+   * for SQLite on the writer thread, so a write never holds the main thread (nor waits there for
+   * the writer's lock), for PostgreSQL on a pooled connection.
+   */
+  writeQueries(queries: readonly CompiledQuery[]): Promise<QueryResult[]>;
   /** Delete questions and votes older than `cutoff`. */
   purgeOlderThan(cutoff: Date): Promise<{ questions: number; feedback: number }>;
   /** The setting's value; the first caller's `initial` wins, also across replicas sharing the store. */
@@ -193,6 +201,20 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
           oc.column('id').doUpdateSet((eb) => ({ vote: eb.ref('excluded.vote'), voted_at: eb.ref('excluded.voted_at'), content_version: eb.ref('excluded.content_version') })),
         )
         .execute();
+    },
+
+    async writeQueries(queries) {
+      if (queries.length === 0) return [];
+      if (writer) return writer.run(queries);
+      const run = async (on: Kysely<Database>): Promise<QueryResult[]> => {
+        const results: QueryResult[] = [];
+        for (const query of queries) {
+          const result = await on.executeQuery<Record<string, unknown>>(query);
+          results.push({ rows: result.rows, changes: Number(result.numAffectedRows ?? 0n) });
+        }
+        return results;
+      };
+      return queries.length === 1 ? run(db) : db.transaction().execute(run);
     },
 
     async purgeOlderThan(cutoff) {
