@@ -127,6 +127,33 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
   });
 });
 
+describe('the outbox when the store cannot take a write', () => {
+  let root: string;
+  let store: Store;
+  let h: Harness;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'outbox-readonly-'));
+    // A real SQLite file whose writer connection refuses every write (as a full or read-only disk would).
+    store = await openStore({ url: 'sqlite:bot.sqlite', root, writerPragmas: ['query_only = ON'] });
+    h = await startHarness('http', { outbox: { store: new OutboxStore(store, { leaseMs: 2_000 }), ...OUTBOX } });
+  });
+  afterAll(async () => {
+    await h.close();
+    await store.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers what it acked directly, once, and says it could not keep it', async () => {
+    const envelope = eventCallback(directMessage({ text: QUESTION, channel: 'D0RO' }));
+    expect((await h.sender.event(envelope)).status).toBe(200);
+    expect((await h.sender.event(envelope, { retryNum: 1 })).status).toBe(200);
+    await waitFor(() => replies(h.sim, 'D0RO')[0], 5_000, 'the reply');
+    await sleep(200);
+    expect(replies(h.sim, 'D0RO')).toHaveLength(1);
+    expect(h.logs.events('outbox_record_failed').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('two replicas on one PostgreSQL store', async () => {
   if (!(await requirePostgres('test/channels/slack/outbox.test.ts'))) return;
   let database: TestDatabase;
