@@ -1,19 +1,59 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Channel } from './channels/channel.js';
+import type { Readiness } from './health.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface HttpServerOptions {
+  channels: readonly Channel[];
+  logger: Logger;
+  /** GET /readyz reports it; without one, /readyz is ready with no checks. */
+  readiness?: Readiness;
+  /** GET /metrics serves it; without one, /metrics is a 404. */
+  metrics?: Metrics;
+}
+
+const JSON_TYPE = 'application/json';
+
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
+}
+
+/** Client went away mid-request: routine on the internet, not a bug. */
+export function isClientAbort(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted';
+}
 
 /**
- * The process's one HTTP server: `/healthz`, then each channel in turn, then 404.
- * Channels own their own paths; this knows nothing of Slack or the web chat.
+ * The process's one HTTP server: `/healthz`, `/readyz`, `/metrics`, then each
+ * channel in turn, then 404. Channels own their own paths; this knows nothing
+ * of Slack or the web chat. Websocket upgrades go to the channel that claims
+ * them (the web chat's `/ws`); any other request carrying an `Upgrade` header
+ * is served like a plain request.
  */
-export function createHttpServer(options: { channels: readonly Channel[]; logger: Logger }): Server {
-  const { channels, logger } = options;
-  const server = createServer((req, res) => {
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { channels, logger, readiness, metrics } = options;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ ok: true, channels: channels.map((c) => c.name) }));
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      if (path === '/healthz' && read) return sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name) });
+      if (path === '/readyz' && read) {
+        void (readiness?.report() ?? Promise.resolve({ ready: true, draining: false, checks: {} })).then(
+          (report) => sendJson(req, res, report.ready ? 200 : 503, report),
+          (err: unknown) => fail(req, res, err),
+        );
+        return;
+      }
+      if (path === '/metrics' && read && metrics) {
+        void metrics.render().then(({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        }, (err: unknown) => fail(req, res, err));
         return;
       }
       for (const channel of channels) {
@@ -22,15 +62,73 @@ export function createHttpServer(options: { channels: readonly Channel[]; logger
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not found\n');
     } catch (err) {
-      logger.error({ event: 'http_error', path: req.url }, err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Internal error\n');
+      fail(req, res, err);
     }
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    if (isClientAbort(err)) logger.info({ event: 'http_client_aborted', path: req.url, code: (err as { code?: unknown }).code ?? null });
+    else logger.error({ event: 'http_error', path: req.url }, err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Internal error\n');
+  };
+
+  const server = createServer(handle);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    for (const channel of channels) {
+      if (channel.handleUpgrade?.(req, socket, head)) return;
+    }
+    serveAsRequest(req, socket, head, handle);
+  });
+  // A malformed request or a client that hangs up early: answer 400 if we still can, log it quietly.
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    logger.info({ event: 'http_client_error', code: err.code ?? null, reason: err.message });
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   // Slow-loris protection; Slack expects an ack within 3 s anyway.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   return server;
+}
+
+/**
+ * Node hands a request with an `Upgrade` header to 'upgrade' listeners and
+ * never to the request handler. Nobody took this one over, so answer it as
+ * the plain HTTP request it also is (RFC 9110: a server may ignore Upgrade).
+ * The body, if any, is what follows the headers: `head`, then the socket.
+ */
+function serveAsRequest(req: IncomingMessage, socket: Duplex, head: Buffer, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
+  socket.on('error', () => socket.destroy());
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as never);
+  res.on('finish', () => {
+    res.detachSocket(socket as never);
+    socket.end();
+  });
+  let left = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] || !Number.isSafeInteger(left) || left < 0) {
+    res.writeHead(411, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('A request with an Upgrade header needs a Content-Length\n');
+    return;
+  }
+  const feed = (chunk: Buffer): void => {
+    if (left <= 0) return;
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    req.push(part);
+    if (left === 0) {
+      socket.off('data', feed);
+      req.push(null);
+    }
+  };
+  if (left === 0) req.push(null);
+  else {
+    if (head.length > 0) feed(head);
+    if (left > 0) socket.on('data', feed);
+  }
+  handle(req, res);
 }
 
 // Slack may deliver a burst of events at once: a short accept queue makes late connections wait
