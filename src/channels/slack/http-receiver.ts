@@ -1,14 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
+import type { DrainReport } from '../channel.js';
 
 /**
  * Bolt receiver for HTTP mode that does not own a server: the process's one
- * shared server hands it requests through `handleRequest`. It verifies
- * Slack's v0 signature itself, streams the body with a size cap (413 past
- * it), and answers Slack's retries like any other request (dedupe is the
- * app's job, so a retry of an event we never processed still gets answered).
+ * shared server hands it requests through `handleRequest`. It checks the
+ * signature headers before reading a byte of the body, reads only a few
+ * unauthenticated bodies at once, each with a size cap (413) and a deadline
+ * (408), verifies Slack's v0 signature with Bolt's own check, and answers
+ * Slack's retries like any other request (dedupe is the app's job, so a retry
+ * of an event we never processed still gets answered).
  */
 
 export const EVENTS_PATH = '/slack/events';
@@ -24,17 +26,29 @@ export interface SlackHttpReceiverOptions {
   ackTimeoutMs?: number;
   /** Events API callbacks acked but not yet handed to the app; past this many, new ones are handled inline. */
   maxQueued?: number;
+  /** Bodies read (not yet verified) at once; more requests wait, paused, their bytes left in the kernel. */
+  maxReading?: number;
+  /** Requests waiting for a reading slot; past this, 503. */
+  maxWaiting?: number;
+  /** A body that has not fully arrived this long after its read began gets 408. Slack sends it at once. */
+  bodyTimeoutMs?: number;
   now?: () => number;
 }
 
-/** Verify `X-Slack-Signature` = `v0=` + HMAC-SHA256(secret, `v0:{timestamp}:{body}`), in constant time. */
+/**
+ * Verify `X-Slack-Signature` = `v0=` + HMAC-SHA256(secret, `v0:{timestamp}:{body}`), in constant time,
+ * with Bolt's `isValidSlackRequest`. Only the signature: the timestamp window is checked (both ways)
+ * before the body is read.
+ */
 export function isValidSignature(signingSecret: string, timestamp: string, body: Buffer, signature: string): boolean {
-  const hmac = createHmac('sha256', signingSecret);
-  hmac.update(`v0:${timestamp}:`);
-  hmac.update(body);
-  const expected = Buffer.from(`v0=${hmac.digest('hex')}`, 'utf8');
-  const given = Buffer.from(signature, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const ts = Number(timestamp);
+  if (!Number.isInteger(ts)) return false;
+  return isValidSlackRequest({
+    signingSecret,
+    body: body.toString('utf8'),
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+    nowMilliseconds: ts * 1000,
+  });
 }
 
 type Rejection = { status: number; reason: string };
@@ -54,6 +68,14 @@ function send(res: ServerResponse, status: number, body = '', type = 'text/plain
 const ANSWERING_AT_ONCE = 16;
 /** How long an acked event's answer may wait for a burst of incoming requests to be acked. */
 const ACK_PRIORITY_MS = 1_000;
+/**
+ * A read counts as part of a burst (its ack goes before answers) only this
+ * long: Slack's bodies arrive with their headers, so a read still going after
+ * this is a slow client, and it must not hold anyone's answer back.
+ */
+const FRESH_READ_MS = 50;
+/** What a 503 asks of Slack (and anyone else): try again in this many seconds. */
+const RETRY_AFTER_SECONDS = '5';
 
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
@@ -64,12 +86,23 @@ export class SlackHttpReceiver implements Receiver {
    * ANSWERING_AT_ONCE in flight, so under a burst the acks of new requests go first and the
    * Web API calls do not crowd them out.
    */
-  private readonly queue: { job: () => Promise<void>; queuedAt: number }[] = [];
-  private draining = false;
+  private readonly queue: { job: () => Promise<void>; queuedAt: number; drop: () => void }[] = [];
+  private pumping = false;
   private answering = 0;
-  /** Requests still being read and verified: while any are, their acks go before new answers. */
+  /** Requests being read and verified right now (bounded by maxReading). */
   private reading = 0;
+  /** Of those, the ones that began less than FRESH_READ_MS ago: while any are, their acks go before new answers. */
+  private freshReads = 0;
+  /** Requests waiting for a reading slot, oldest first. */
+  private readonly waiting: (() => void)[] = [];
+  /** Events finished (answered) since start, and acked events still to answer (queued or under way). */
+  private finished = 0;
+  private accepted = 0;
+  private readonly idle = new Set<() => void>();
   private readonly maxQueued: number;
+  private readonly maxReading: number;
+  private readonly maxWaiting: number;
+  private readonly bodyTimeoutMs: number;
   private readonly bodyLimit: number;
   private readonly maxSkewSeconds: number;
   private readonly ackTimeoutMs: number;
@@ -81,6 +114,9 @@ export class SlackHttpReceiver implements Receiver {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3_000;
     this.now = options.now ?? Date.now;
     this.maxQueued = options.maxQueued ?? 5_000;
+    this.maxReading = options.maxReading ?? 64;
+    this.maxWaiting = options.maxWaiting ?? 1_000;
+    this.bodyTimeoutMs = options.bodyTimeoutMs ?? 5_000;
   }
 
   init(app: App): void {
@@ -91,11 +127,54 @@ export class SlackHttpReceiver implements Receiver {
     this.stopped = false;
   }
 
+  /**
+   * Shutdown, first step: refuse new requests (503, Retry-After), answer the
+   * events already acked until `deadline`, then give up on the rest.
+   */
+  async drain(deadline: number): Promise<DrainReport> {
+    this.refuseNew();
+    const before = this.finished;
+    if (this.accepted > 0) {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
+        function finish(): void {
+          clearTimeout(timer);
+          done();
+        }
+        this.idle.add(finish);
+      });
+      this.idle.clear();
+    }
+    // Past the deadline: what never started is dropped; what is under way may still finish during stop().
+    const report = { answered: this.finished - before, abandoned: this.accepted };
+    for (const { drop } of this.queue.splice(0)) drop();
+    return report;
+  }
+
   /** Refuse new requests, then wait (bounded) for the ones being answered. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.refuseNew();
     const pending = Promise.allSettled([...this.inFlight]);
     await Promise.race([pending, new Promise((done) => setTimeout(done, 5_000).unref())]);
+  }
+
+  /** From now on every request gets 503, those waiting for a reading slot included. */
+  private refuseNew(): void {
+    this.stopped = true;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Start tracking an accepted event; the returned function marks it finished. */
+  private track(): () => void {
+    this.accepted += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.accepted -= 1;
+      this.finished += 1;
+      if (this.accepted === 0) for (const finish of this.idle) finish();
+    };
   }
 
   /** Claims only POST /slack/events; everything else is some other channel's. */
@@ -103,6 +182,10 @@ export class SlackHttpReceiver implements Receiver {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== EVENTS_PATH || req.method !== 'POST') return false;
     const work = this.serve(req, res).catch((err: unknown) => {
+      if (isAbort(err)) {
+        this.options.logger.info({ event: 'slack_request_aborted', reason: (err as Error).message });
+        return;
+      }
       this.options.logger.error({ event: 'slack_http_error' }, err);
       send(res, 500, 'Internal error\n');
     });
@@ -112,8 +195,11 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private reject(req: IncomingMessage, res: ServerResponse, rejection: Rejection): void {
-    this.options.logger.warn({ event: 'slack_request_rejected', status: rejection.status, reason: rejection.reason });
-    send(res, rejection.status, `${rejection.reason}\n`, undefined, { connection: 'close' });
+    // A client that hung up, or a shutdown, is routine; the rest may be an attack or a misconfiguration.
+    const routine = rejection.reason === 'aborted' || rejection.status === 503;
+    this.options.logger[routine ? 'info' : 'warn']({ event: 'slack_request_rejected', status: rejection.status, reason: rejection.reason });
+    const extra: Record<string, string> = rejection.status === 503 ? { connection: 'close', 'retry-after': RETRY_AFTER_SECONDS } : { connection: 'close' };
+    send(res, rejection.status, `${rejection.reason}\n`, undefined, extra);
     // Stop reading whatever is left of the body once the answer is out.
     res.once('finish', () => req.destroy());
   }
@@ -129,12 +215,21 @@ export class SlackHttpReceiver implements Receiver {
     return null;
   }
 
-  /** Read the body without ever holding more than `bodyLimit` bytes. */
+  /** Read the body without ever holding more than `bodyLimit` bytes, or waiting longer than `bodyTimeoutMs`. */
   private readBody(req: IncomingMessage): Promise<Buffer | Rejection> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let done = false;
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        chunks.length = 0;
+        req.pause();
+        resolve({ status: 408, reason: 'body_timeout' });
+      }, this.bodyTimeoutMs);
+      req.once('close', () => clearTimeout(timer));
+      req.once('end', () => clearTimeout(timer));
       req.on('data', (chunk: Buffer) => {
         if (done) return;
         size += chunk.length;
@@ -163,11 +258,35 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.stopped || !this.app) return this.reject(req, res, { status: 503, reason: 'shutting_down' });
+    const early = this.checkHeaders(req);
+    if (early) return this.reject(req, res, early);
+    if (this.reading >= this.maxReading) {
+      if (this.waiting.length >= this.maxWaiting) return this.reject(req, res, { status: 503, reason: 'too_many_requests' });
+      // Wait paused: the body stays in the socket, not in our memory.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      // Woken for a free slot but not taking it: pass it on.
+      if (req.destroyed || this.stopped) {
+        this.waiting.shift()?.();
+        return req.destroyed ? undefined : this.reject(req, res, { status: 503, reason: 'shutting_down' });
+      }
+    }
     this.reading += 1;
+    this.freshReads += 1;
     let read = false;
+    let fresh = true;
+    const stale = (): void => {
+      if (fresh) this.freshReads -= 1;
+      fresh = false;
+    };
+    const freshness = setTimeout(stale, FRESH_READ_MS);
     const doneReading = (): void => {
-      if (!read) this.reading -= 1;
+      if (read) return;
       read = true;
+      clearTimeout(freshness);
+      stale();
+      this.reading -= 1;
+      this.waiting.shift()?.();
     };
     try {
       await this.serveRead(req, res, doneReading);
@@ -177,9 +296,6 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async serveRead(req: IncomingMessage, res: ServerResponse, doneReading: () => void): Promise<void> {
-    if (this.stopped || !this.app) return this.reject(req, res, { status: 503, reason: 'shutting_down' });
-    const early = this.checkHeaders(req);
-    if (early) return this.reject(req, res, early);
 
     const body = await this.readBody(req);
     if (!Buffer.isBuffer(body)) return this.reject(req, res, body);
@@ -221,25 +337,25 @@ export class SlackHttpReceiver implements Receiver {
 
   private later(job: () => Promise<void>): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push({ job: () => job().finally(resolve), queuedAt: Date.now() });
+      this.queue.push({ job: () => job().finally(resolve), queuedAt: Date.now(), drop: resolve });
       this.scheduleDrain();
     });
   }
 
   private scheduleDrain(): void {
-    if (this.draining || this.queue.length === 0 || this.answering >= ANSWERING_AT_ONCE) return;
-    this.draining = true;
-    setImmediate(this.drain);
+    if (this.pumping || this.queue.length === 0 || this.answering >= ANSWERING_AT_ONCE) return;
+    this.pumping = true;
+    setImmediate(this.pump);
   }
 
-  private readonly drain = (): void => {
-    this.draining = false;
+  private readonly pump = (): void => {
+    this.pumping = false;
     const next = this.queue[0];
     if (!next) return;
     // Acks first: while requests are being read, hold new answers back, but never for long.
-    if (this.reading > 0 && Date.now() - next.queuedAt < ACK_PRIORITY_MS) {
-      this.draining = true;
-      setTimeout(this.drain, 5);
+    if (this.freshReads > 0 && Date.now() - next.queuedAt < ACK_PRIORITY_MS) {
+      this.pumping = true;
+      setTimeout(this.pump, 5);
       return;
     }
     this.queue.shift();
@@ -253,6 +369,15 @@ export class SlackHttpReceiver implements Receiver {
   };
 
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
+    const finished = this.track();
+    try {
+      await this.process(res, event);
+    } finally {
+      finished();
+    }
+  }
+
+  private async process(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
     const { logger } = this.options;
     if (this.ackFirst(event.body)) {
       send(res, 200);
@@ -291,6 +416,12 @@ export class SlackHttpReceiver implements Receiver {
       }
     }
   }
+}
+
+/** The client hung up mid-body: routine, not a bug. */
+function isAbort(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || (err as Error | null)?.message === 'aborted';
 }
 
 type ParsedBody = Record<string, unknown> & { type?: unknown; challenge?: unknown; ssl_check?: unknown };
