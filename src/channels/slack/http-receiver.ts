@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { DrainReport } from '../channel.js';
+import { InFlight } from '../in-flight.js';
 
 /**
  * Bolt receiver for HTTP mode that does not own a server: the process's one
@@ -95,10 +96,8 @@ export class SlackHttpReceiver implements Receiver {
   private freshReads = 0;
   /** Requests waiting for a reading slot, oldest first. */
   private readonly waiting: (() => void)[] = [];
-  /** Events finished (answered) since start, and acked events still to answer (queued or under way). */
-  private finished = 0;
-  private accepted = 0;
-  private readonly idle = new Set<() => void>();
+  /** Events accepted and not yet answered (queued or under way). */
+  private readonly accepted = new InFlight();
   private readonly maxQueued: number;
   private readonly maxReading: number;
   private readonly maxWaiting: number;
@@ -133,20 +132,8 @@ export class SlackHttpReceiver implements Receiver {
    */
   async drain(deadline: number): Promise<DrainReport> {
     this.refuseNew();
-    const before = this.finished;
-    if (this.accepted > 0) {
-      await new Promise<void>((done) => {
-        const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
-        function finish(): void {
-          clearTimeout(timer);
-          done();
-        }
-        this.idle.add(finish);
-      });
-      this.idle.clear();
-    }
+    const report = await this.accepted.settle(deadline);
     // Past the deadline: what never started is dropped; what is under way may still finish during stop().
-    const report = { answered: this.finished - before, abandoned: this.accepted };
     for (const { drop } of this.queue.splice(0)) drop();
     return report;
   }
@@ -162,19 +149,6 @@ export class SlackHttpReceiver implements Receiver {
   private refuseNew(): void {
     this.stopped = true;
     for (const wake of this.waiting.splice(0)) wake();
-  }
-
-  /** Start tracking an accepted event; the returned function marks it finished. */
-  private track(): () => void {
-    this.accepted += 1;
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.accepted -= 1;
-      this.finished += 1;
-      if (this.accepted === 0) for (const finish of this.idle) finish();
-    };
   }
 
   /** Claims only POST /slack/events; everything else is some other channel's. */
@@ -369,7 +343,7 @@ export class SlackHttpReceiver implements Receiver {
   };
 
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
-    const finished = this.track();
+    const finished = this.accepted.start();
     try {
       await this.process(res, event);
     } finally {

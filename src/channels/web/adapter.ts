@@ -8,6 +8,7 @@ import type WebSocket from 'ws' with { 'resolution-mode': 'require' }; // the CJ
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
 import type { DrainReport } from '../channel.js';
+import { InFlight } from '../in-flight.js';
 import { addressGroup, clientAddress } from './client-address.js';
 import { parseClientFrame, type ClientFrame } from './protocol.js';
 import { renderError, type WebMessage } from './render.js';
@@ -194,9 +195,7 @@ export class HardenedWebAdapter extends WebAdapter {
   private closing = false;
   private draining = false;
   /** Turns waiting or running, across all connections. */
-  private pending = 0;
-  private finished = 0;
-  private readonly idle = new Set<() => void>();
+  private readonly turns = new InFlight();
 
   constructor(options: { logger: Logger; limits?: Partial<WebSocketLimits> }) {
     super();
@@ -258,19 +257,7 @@ export class HardenedWebAdapter extends WebAdapter {
    */
   async drain(deadline: number): Promise<DrainReport> {
     this.draining = true;
-    const before = this.finished;
-    if (this.pending > 0) {
-      await new Promise<void>((done) => {
-        const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
-        function finish(): void {
-          clearTimeout(timer);
-          done();
-        }
-        this.idle.add(finish);
-      });
-    }
-    this.idle.clear();
-    return { answered: this.finished - before, abandoned: this.pending };
+    return this.turns.settle(deadline);
   }
 
   /** Stop taking sockets, say goodbye to the open ones, free everything. Safe to call twice. */
@@ -424,7 +411,7 @@ export class HardenedWebAdapter extends WebAdapter {
     }
     connection.activeAt = Date.now();
     connection.queued += 1;
-    this.pending += 1;
+    const finished = this.turns.start();
     connection.turns = connection.turns.then(() =>
       this.scheduler.run(async () => {
         const started = performance.now();
@@ -433,16 +420,10 @@ export class HardenedWebAdapter extends WebAdapter {
         } finally {
           if (state) state.budgetMs -= performance.now() - started;
           connection.queued -= 1;
-          this.turnDone();
+          finished();
         }
       }),
     );
-  }
-
-  private turnDone(): void {
-    this.pending -= 1;
-    this.finished += 1;
-    if (this.pending === 0) for (const done of this.idle) done();
   }
 
   /** Engine time left to an address, after refilling for the time since it last asked. */
