@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Channel } from './channels/channel.js';
 import type { Readiness } from './health.js';
@@ -96,10 +97,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
  * Node hands a request with an `Upgrade` header to 'upgrade' listeners and
  * never to the request handler. Nobody took this one over, so answer it as
  * the plain HTTP request it also is (RFC 9110: a server may ignore Upgrade).
- * The body, if any, is what follows the headers: `head`, then the socket.
+ * Node has already ended `req` with no body; the body, if any, is what
+ * follows the headers (`head`, then the socket), fed to a fresh request.
  */
-function serveAsRequest(req: IncomingMessage, socket: Duplex, head: Buffer, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
+function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
   socket.on('error', () => socket.destroy());
+  const req = new IncomingMessage(socket as Socket);
+  Object.assign(req, {
+    method: upgrade.method,
+    url: upgrade.url,
+    headers: upgrade.headers,
+    rawHeaders: upgrade.rawHeaders,
+    httpVersion: upgrade.httpVersion,
+    httpVersionMajor: upgrade.httpVersionMajor,
+    httpVersionMinor: upgrade.httpVersionMinor,
+  });
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket as never);
@@ -125,6 +137,10 @@ function serveAsRequest(req: IncomingMessage, socket: Duplex, head: Buffer, hand
   };
   if (left === 0) req.push(null);
   else {
+    // Hung up mid-body: close the request without an error event nobody may be listening for.
+    socket.on('close', () => {
+      if (left > 0) req.destroy();
+    });
     if (head.length > 0) feed(head);
     if (left > 0) socket.on('data', feed);
   }
