@@ -8,6 +8,7 @@
  *   npm run reliability                      # full run, 5-minute soak
  *   npm run reliability -- --soak-seconds 30 # quick check
  *   npm run reliability -- --only 1,6        # just these scenarios; docs/reliability.md is left alone
+ *   npm run reliability -- --only 11-15      # the service rows (issue 12): the abuse probe's attacks
  *
  * One copy of everything: the scenarios live in test/reliability/ (vitest
  * runs the same functions in process, behaviours only) and the simulator in
@@ -32,6 +33,13 @@ import {
 import type { SlackTarget } from '../test/reliability/target.js';
 import { askBySlashCommand, fuzzStrings, hostileTextScenario, limitsScenario } from '../test/reliability/text-scenarios.js';
 import { soakScenario, type WebTarget, webAbuseScenario } from '../test/reliability/web-scenarios.js';
+import {
+  floodVsAcksScenario,
+  idleSocketsScenario,
+  slowDripScenario,
+  unauthenticatedBodiesScenario,
+  upgradeHeaderScenario,
+} from '../test/reliability/service-scenarios.js';
 import { SlackSender, SlackSim } from '../test/support/slack-sim/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,8 +60,13 @@ const soakSeconds = option('--soak-seconds', 300);
 const only = ((): Set<number> | null => {
   const at = process.argv.indexOf('--only');
   if (at === -1) return null;
-  const numbers = (process.argv[at + 1] ?? '').split(',').map(Number);
-  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 10)) throw new Error('--only takes scenario numbers from 1 to 10, e.g. --only 1,6');
+  const numbers = (process.argv[at + 1] ?? '').split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number) as [number, number?];
+    return Array.from({ length: Math.max(0, (to ?? from) - from + 1) }, (_, i) => from + i);
+  });
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 15)) {
+    throw new Error('--only takes scenario numbers from 1 to 15, e.g. --only 1,6 or --only 11-15');
+  }
   return new Set(numbers);
 })();
 
@@ -138,6 +151,12 @@ async function main(): Promise<void> {
       hostileTextScenario(http.target, { article, limits, fuzz: fuzzStrings(10_000), ask: askBySlashCommand(http.target), batch: 100 }),
     );
     await section(rows, '9. Web chat abuse', () => webAbuseScenario(http.web, { connections: 1_000, wave: 25 }));
+    // The abuse probe's attacks on the service (issue 12).
+    await section(rows, '15. Upgrade header', () => upgradeHeaderScenario(http.target, SIGNING_SECRET));
+    await section(rows, '11. Slow drip', () => slowDripScenario(http.target, { events: 20, drips: 5, secret: SIGNING_SECRET, bodyTimeoutMs: 5_000 }));
+    await section(rows, '12. Unauthenticated bodies', () => unauthenticatedBodiesScenario(http.target, { count: 200, bytes: 1024 * 1024, events: 50 }));
+    await section(rows, '14. Web chat flood vs Slack acks', () => floodVsAcksScenario(http.target, http.web, { events: 500, rounds: 3, clients: 20, depth: 3 }));
+    await section(rows, '13. Idle websockets', () => idleSocketsScenario(http.web, { sockets: 500, addresses: 50, perAddressCap: 50, silentEvictMs: 10_000 }));
 
     const socketSim = await sim();
     const socket = await startApp('socket', socketSim, false);

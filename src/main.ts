@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { Channel, DrainReport } from './channels/channel.js';
-import { createSlackChannel } from './channels/slack/channel.js';
+import { createSlackChannel, type SlackChannel } from './channels/slack/channel.js';
 import { createWebChannel } from './channels/web/channel.js';
 import { configSecrets, parseConfig, type ServiceConfig } from './config.js';
 import { loadEngine } from './core/engine.js';
@@ -41,18 +41,22 @@ async function main(): Promise<void> {
     detail: { version: engine.version, intents: engine.intents.length, sentences: engine.article.sentences.length },
   }));
   const channels: Channel[] = [];
+  let slack: SlackChannel | undefined;
   if (config.slack) {
-    const slack = createSlackChannel({
+    slack = createSlackChannel({
       config: config.slack,
       engine: countedEngine(engine, metrics, 'slack'),
       logger: logger.child({ channel: 'slack' }),
       options: { onApiError: (code) => metrics.countSlackError(code) },
     });
-    readiness.register('slack', () => slack.readiness());
+    const registered = slack;
+    readiness.register('slack', () => registered.readiness());
     channels.push(slack);
   }
   if (config.webChat) {
-    const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin };
+    // Slack's acks go first: web chat turns wait while Slack requests are arriving.
+    const acking = slack ? slack.acking : () => false;
+    const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile: acking };
     const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits });
     metrics.watchWebConnections(() => web.stats().connections);
     channels.push(web);

@@ -125,6 +125,11 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
     res.end('A request with an Upgrade header needs a Content-Length\n');
     return;
   }
+  // `complete` is what the HTTP parser would set: without it, the request's end counts as an abort and takes the socket down.
+  const finish = (): void => {
+    req.complete = true;
+    req.push(null);
+  };
   const feed = (chunk: Buffer): void => {
     if (left <= 0) return;
     const part = chunk.subarray(0, left);
@@ -132,10 +137,10 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
     req.push(part);
     if (left === 0) {
       socket.off('data', feed);
-      req.push(null);
+      finish();
     }
   };
-  if (left === 0) req.push(null);
+  if (left === 0) finish();
   else {
     // Hung up mid-body: close the request without an error event nobody may be listening for.
     socket.on('close', () => {

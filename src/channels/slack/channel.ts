@@ -9,12 +9,12 @@ import { InFlight } from '../in-flight.js';
 import { SlackApiHealth } from './api-health.js';
 import { createSlackApp, type SlackTuning, toBoltLogger } from './app.js';
 import { describeSlackError } from './deliver.js';
-import { SlackHttpReceiver } from './http-receiver.js';
+import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './http-receiver.js';
 
 export interface SlackChannelOptions {
   tuning?: SlackTuning;
-  /** HTTP mode: body cap (bytes) and how long a listener may take to ack. */
-  http?: { bodyLimit?: number; ackTimeoutMs?: number };
+  /** HTTP mode: body cap (bytes), how long a listener may take to ack, bodies read at once and their deadline. */
+  http?: Pick<SlackHttpReceiverOptions, 'bodyLimit' | 'ackTimeoutMs' | 'maxReading' | 'bodyTimeoutMs'>;
   /** Socket Mode: ping timeouts (ms), and how long start() waits for the first connection. */
   socket?: { clientPingTimeout?: number; serverPingTimeout?: number; connectTimeoutMs?: number };
   /** Told of every failed Web API / response_url call, by error code (the metrics). */
@@ -24,6 +24,8 @@ export interface SlackChannelOptions {
 export interface SlackChannel extends Channel {
   /** The `slack` readiness check: auth.test passed, and Web API calls are not failing in a row. */
   readiness(): CheckResult;
+  /** True while Slack requests are arriving (HTTP mode): other channels' engine work should wait a moment. */
+  acking(): boolean;
 }
 
 export interface CreateSlackChannelOptions {
@@ -81,8 +83,7 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
       ? new SlackHttpReceiver({
           signingSecret: config.signingSecret ?? '',
           logger,
-          ...(options.http?.bodyLimit ? { bodyLimit: options.http.bodyLimit } : {}),
-          ...(options.http?.ackTimeoutMs ? { ackTimeoutMs: options.http.ackTimeoutMs } : {}),
+          ...options.http,
         })
       : undefined;
   const socketReceiver =
@@ -142,6 +143,7 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
   return {
     name: 'slack',
     readiness: () => health.check(),
+    acking: () => httpReceiver?.acking ?? false,
 
     drain(deadline: number): Promise<DrainReport> {
       draining ??= httpReceiver

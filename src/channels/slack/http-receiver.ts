@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
@@ -27,7 +28,7 @@ export interface SlackHttpReceiverOptions {
   ackTimeoutMs?: number;
   /** Events API callbacks acked but not yet handed to the app; past this many, new ones are handled inline. */
   maxQueued?: number;
-  /** Bodies read (not yet verified) at once; more requests wait, paused, their bytes left in the kernel. */
+  /** Bodies read (not yet verified) at once; more requests wait, paused, their bytes left in the kernel. Bodies over 64 KB get an eighth of that. */
   maxReading?: number;
   /** Requests waiting for a reading slot; past this, 503. */
   maxWaiting?: number;
@@ -75,6 +76,12 @@ const ACK_PRIORITY_MS = 1_000;
  * this is a slow client, and it must not hold anyone's answer back.
  */
 const FRESH_READ_MS = 50;
+/** An answer to Slack later than this is logged (`slack_ack_slow`). */
+const SLOW_ACK_MS = 1_000;
+/** A burst is still arriving if the last request came less than this long ago. */
+const ARRIVAL_QUIET_MS = 5;
+/** Bodies bigger than this (declared), or of unknown size, are read a few at a time. Slack's are a few KB. */
+const LARGE_BODY = 64 * 1024;
 /** What a 503 asks of Slack (and anyone else): try again in this many seconds. */
 const RETRY_AFTER_SECONDS = '5';
 
@@ -94,13 +101,13 @@ export class SlackHttpReceiver implements Receiver {
   private reading = 0;
   /** Of those, the ones that began less than FRESH_READ_MS ago: while any are, their acks go before new answers. */
   private freshReads = 0;
-  /** Requests waiting for a reading slot, oldest first. */
-  private readonly waiting: (() => void)[] = [];
+  private arrivedAt = Number.NEGATIVE_INFINITY;
+  /** Reading slots for bodies up to LARGE_BODY, and for bigger ones (or of unknown size). */
+  private readonly smallSlots: Slots;
+  private readonly largeSlots: Slots;
   /** Events accepted and not yet answered (queued or under way). */
   private readonly accepted = new InFlight();
   private readonly maxQueued: number;
-  private readonly maxReading: number;
-  private readonly maxWaiting: number;
   private readonly bodyTimeoutMs: number;
   private readonly bodyLimit: number;
   private readonly maxSkewSeconds: number;
@@ -113,8 +120,9 @@ export class SlackHttpReceiver implements Receiver {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3_000;
     this.now = options.now ?? Date.now;
     this.maxQueued = options.maxQueued ?? 5_000;
-    this.maxReading = options.maxReading ?? 64;
-    this.maxWaiting = options.maxWaiting ?? 1_000;
+    const maxReading = options.maxReading ?? 32;
+    this.smallSlots = new Slots(maxReading, options.maxWaiting ?? 1_000);
+    this.largeSlots = new Slots(Math.max(1, Math.ceil(maxReading / 8)), options.maxWaiting ?? 1_000);
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 5_000;
   }
 
@@ -148,13 +156,28 @@ export class SlackHttpReceiver implements Receiver {
   /** From now on every request gets 503, those waiting for a reading slot included. */
   private refuseNew(): void {
     this.stopped = true;
-    for (const wake of this.waiting.splice(0)) wake();
+    this.smallSlots.wakeAll();
+    this.largeSlots.wakeAll();
+  }
+
+  /**
+   * True while requests are arriving or being read: other work on this
+   * process (the web chat's engine turns) waits, so acks go out first.
+   */
+  get acking(): boolean {
+    return this.freshReads > 0 || performance.now() - this.arrivedAt < ARRIVAL_QUIET_MS;
   }
 
   /** Claims only POST /slack/events; everything else is some other channel's. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== EVENTS_PATH || req.method !== 'POST') return false;
+    const arrived = (this.arrivedAt = performance.now());
+    // Slack gives up (and retries) after 3 s: a slow ack is worth an operator's attention before that.
+    res.once('finish', () => {
+      const ms = Math.round(performance.now() - arrived);
+      if (ms >= SLOW_ACK_MS) this.options.logger.warn({ event: 'slack_ack_slow', ms, status: res.statusCode });
+    });
     const work = this.serve(req, res).catch((err: unknown) => {
       if (isAbort(err)) {
         this.options.logger.info({ event: 'slack_request_aborted', reason: (err as Error).message });
@@ -189,8 +212,17 @@ export class SlackHttpReceiver implements Receiver {
     return null;
   }
 
-  /** Read the body without ever holding more than `bodyLimit` bytes, or waiting longer than `bodyTimeoutMs`. */
+  /**
+   * Read the body without ever holding more than `bodyLimit` bytes, or
+   * waiting longer than `bodyTimeoutMs`. The signature's HMAC is computed as
+   * the bytes arrive, so a forged body is dropped without ever being copied
+   * into one buffer or a string (200 forged 1 MB bodies would otherwise churn
+   * 600 MB); a body that passes is then checked by Bolt's own verifier.
+   */
   private readBody(req: IncomingMessage): Promise<Buffer | Rejection> {
+    const timestamp = header(req, 'x-slack-request-timestamp') ?? '';
+    const signature = Buffer.from(header(req, 'x-slack-signature') ?? '', 'utf8');
+    const hmac = createHmac('sha256', this.options.signingSecret).update(`v0:${timestamp}:`);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -214,11 +246,17 @@ export class SlackHttpReceiver implements Receiver {
           resolve({ status: 413, reason: 'payload_too_large' });
           return;
         }
+        hmac.update(chunk);
         chunks.push(chunk);
       });
       req.on('end', () => {
-        if (!done) resolve(Buffer.concat(chunks));
+        if (done) return;
         done = true;
+        const expected = Buffer.from(`v0=${hmac.digest('hex')}`, 'utf8');
+        if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) {
+          chunks.length = 0;
+          resolve({ status: 401, reason: 'invalid_signature' });
+        } else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
       });
       req.on('error', (err) => {
         if (!done) reject(err);
@@ -235,15 +273,13 @@ export class SlackHttpReceiver implements Receiver {
     if (this.stopped || !this.app) return this.reject(req, res, { status: 503, reason: 'shutting_down' });
     const early = this.checkHeaders(req);
     if (early) return this.reject(req, res, early);
-    if (this.reading >= this.maxReading) {
-      if (this.waiting.length >= this.maxWaiting) return this.reject(req, res, { status: 503, reason: 'too_many_requests' });
-      // Wait paused: the body stays in the socket, not in our memory.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      // Woken for a free slot but not taking it: pass it on.
-      if (req.destroyed || this.stopped) {
-        this.waiting.shift()?.();
-        return req.destroyed ? undefined : this.reject(req, res, { status: 503, reason: 'shutting_down' });
-      }
+    // Slack's payloads are small; a big body gets one of a few slots of its own, so big unauthenticated bodies cannot pile up.
+    const length = Number(header(req, 'content-length') ?? Number.NaN);
+    const slots = length <= LARGE_BODY ? this.smallSlots : this.largeSlots;
+    if (!(await slots.take())) return this.reject(req, res, { status: 503, reason: 'too_many_requests' });
+    if (req.destroyed || this.stopped) {
+      slots.release();
+      return req.destroyed ? undefined : this.reject(req, res, { status: 503, reason: 'shutting_down' });
     }
     this.reading += 1;
     this.freshReads += 1;
@@ -260,7 +296,7 @@ export class SlackHttpReceiver implements Receiver {
       clearTimeout(freshness);
       stale();
       this.reading -= 1;
-      this.waiting.shift()?.();
+      slots.release();
     };
     try {
       await this.serveRead(req, res, doneReading);
@@ -388,6 +424,45 @@ export class SlackHttpReceiver implements Receiver {
         clearTimeout(timer);
         send(res, 500, 'Internal error\n');
       }
+    }
+  }
+}
+
+/**
+ * A counting semaphore with a bounded line: `take` resolves true once a slot
+ * is free, at once if one is, or false when the line is full.
+ */
+class Slots {
+  private used = 0;
+  private readonly line: (() => void)[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  async take(): Promise<boolean> {
+    if (this.used < this.max) {
+      this.used += 1;
+      return true;
+    }
+    if (this.line.length >= this.maxWaiting) return false;
+    // The slot passes straight from release() to the waiter, so used stays counted.
+    await new Promise<void>((resolve) => this.line.push(resolve));
+    return true;
+  }
+
+  release(): void {
+    const next = this.line.shift();
+    if (next) next();
+    else this.used -= 1;
+  }
+
+  /** Shutdown: let everyone in line through (each then sees `stopped` and gives its slot back). */
+  wakeAll(): void {
+    for (const wake of this.line.splice(0)) {
+      this.used += 1;
+      wake();
     }
   }
 }

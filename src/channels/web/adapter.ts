@@ -35,8 +35,10 @@ export interface WebSocketLimits {
   maxBufferedBytes: number;
   /** A socket that asks nothing for this long is closed (1000, "idle"). */
   idleMs: number;
-  /** When every slot is taken, the socket idle longest is closed for a newcomer if it has been idle this long. */
+  /** When every slot is taken, the socket idle longest is closed for a newcomer if it has been idle this long... */
   evictIdleAfterMs: number;
+  /** ...or if it has never asked anything in this long (an idle flood never asks). */
+  evictSilentAfterMs: number;
   /** Questions waiting per connection; past this, a frame gets a "too fast" reply instead of a place in line. */
   maxQueuedPerConnection: number;
   /** Engine time (ms) one address (an IPv4 address, an IPv6 /64) may spend in a burst... */
@@ -47,6 +49,9 @@ export interface WebSocketLimits {
   trustProxy: number;
   /** The page's public origin behind a proxy (PUBLIC_URL), accepted besides the Host header's own. */
   publicOrigin: string | null;
+  /** While this says so (Slack acks going out), new turns wait, up to maxYieldMs each. */
+  yieldWhile: () => boolean;
+  maxYieldMs: number;
 }
 
 export const DEFAULT_LIMITS: WebSocketLimits = {
@@ -60,11 +65,14 @@ export const DEFAULT_LIMITS: WebSocketLimits = {
   maxBufferedBytes: 1024 * 1024,
   idleMs: 10 * 60_000,
   evictIdleAfterMs: 60_000,
+  evictSilentAfterMs: 10_000,
   maxQueuedPerConnection: 5,
   engineBudgetMs: 3_000,
   engineRefillMsPerSecond: 250,
   trustProxy: 0,
   publicOrigin: null,
+  yieldWhile: () => false,
+  maxYieldMs: 250,
 };
 
 type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -87,6 +95,8 @@ interface Connection {
   refilledAt: number;
   /** Last question (or the connection's opening): the idle timeout counts from here. */
   activeAt: number;
+  /** Whether it has asked anything yet. */
+  asked: boolean;
   /** Turns waiting or running on this connection (bounded by maxQueuedPerConnection). */
   queued: number;
   /** Turns of one connection run one after another, so replies keep their order. */
@@ -116,14 +126,20 @@ export function isSameOrigin(origin: string | undefined, host: string | undefine
 /**
  * Runs web chat turns a few at a time, each started on its own turn of the
  * event loop, so that a flood of questions (the engine is synchronous) lets
- * network I/O, Slack's acks above all, in between every answer.
+ * network I/O in between every answer; and while `yieldWhile` says Slack
+ * requests are arriving, holds new turns back (never longer than maxYieldMs).
  */
 class TurnScheduler {
   private readonly waiting: (() => Promise<void>)[] = [];
   private running = 0;
   private scheduled = false;
+  private heldSince: number | null = null;
 
-  constructor(private readonly atOnce: number) {}
+  constructor(
+    private readonly atOnce: number,
+    private readonly yieldWhile: () => boolean,
+    private readonly maxYieldMs: number,
+  ) {}
 
   run(job: () => Promise<void>): Promise<void> {
     return new Promise((resolve) => {
@@ -137,6 +153,18 @@ class TurnScheduler {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      if (this.yieldWhile()) {
+        this.heldSince ??= performance.now();
+        if (performance.now() - this.heldSince < this.maxYieldMs) {
+          this.scheduled = true;
+          setTimeout(() => {
+            this.scheduled = false;
+            this.pump();
+          }, 2);
+          return;
+        }
+      }
+      this.heldSince = null;
       const job = this.waiting.shift();
       if (!job) return;
       this.running += 1;
@@ -187,7 +215,7 @@ export class HardenedWebAdapter extends WebAdapter {
   private readonly perAddress = new Map<string, AddressState>();
   private readonly limits: WebSocketLimits;
   private readonly logger: Logger;
-  private readonly scheduler = new TurnScheduler(2);
+  private readonly scheduler: TurnScheduler;
   private logic: TurnLogic | undefined;
   private server: Server | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -201,6 +229,7 @@ export class HardenedWebAdapter extends WebAdapter {
     super();
     this.logger = options.logger;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.scheduler = new TurnScheduler(2, this.limits.yieldWhile, this.limits.maxYieldMs);
   }
 
   /** Botkit plugin hook: remember the turn handler; the socket server waits for `attach`. */
@@ -332,13 +361,16 @@ export class HardenedWebAdapter extends WebAdapter {
     return null;
   }
 
-  /** Full house: close the socket idle longest, if it has been idle long enough, to make room. */
+  /** Full house: close the socket idle longest, if it has been idle (or silent) long enough, to make room. */
   private evictIdlest(): boolean {
+    const now = Date.now();
+    const evictable = (c: Connection): boolean =>
+      now - c.activeAt >= (c.asked ? this.limits.evictIdleAfterMs : Math.min(this.limits.evictSilentAfterMs, this.limits.evictIdleAfterMs));
     let idlest: Connection | undefined;
     for (const connection of this.connections.values()) {
-      if (!idlest || connection.activeAt < idlest.activeAt) idlest = connection;
+      if (evictable(connection) && (!idlest || connection.activeAt < idlest.activeAt)) idlest = connection;
     }
-    if (!idlest || Date.now() - idlest.activeAt < this.limits.evictIdleAfterMs) return false;
+    if (!idlest) return false;
     this.logger.info({ event: 'web_idle_evicted', conn: short(idlest.id), idleMs: Date.now() - idlest.activeAt });
     this.forget(idlest);
     idlest.socket.close(1000, 'idle');
@@ -355,6 +387,7 @@ export class HardenedWebAdapter extends WebAdapter {
       tokens: this.limits.burst,
       refilledAt: now,
       activeAt: now,
+      asked: false,
       queued: 0,
       turns: Promise.resolve(),
     };
@@ -410,6 +443,7 @@ export class HardenedWebAdapter extends WebAdapter {
       return;
     }
     connection.activeAt = Date.now();
+    connection.asked = true;
     connection.queued += 1;
     const finished = this.turns.start();
     connection.turns = connection.turns.then(() =>
