@@ -1,6 +1,8 @@
 import { request } from 'node:http';
+import { fork } from 'node:child_process';
 import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { WebMessage } from '../../src/channels/web/render.js';
 import { signBody, sleep } from '../support/slack-sim/index.js';
@@ -298,7 +300,25 @@ export async function startFlood(port: number, clients: number, depth: number): 
   };
 }
 
-export async function floodVsAcksScenario(app: SlackTarget, web: WebTarget, options: { events: number; rounds: number; clients: number; depth: number }): Promise<Row[]> {
+/** The flood in a child process (flood-child.js, next to this file once built), so its CPU work is not the measurer's. */
+async function startFloodProcess(port: number, clients: number, depth: number): Promise<Flood> {
+  const child = fork(fileURLToPath(new URL('./flood-child.js', import.meta.url)), [String(port), String(clients), String(depth)]);
+  await new Promise((resolve) => child.once('message', resolve));
+  const stats = { answered: 0, refused: 0 };
+  return {
+    stats,
+    async stop() {
+      child.send('stop');
+      Object.assign(stats, await new Promise<Flood['stats']>((resolve) => child.once('message', resolve as (m: unknown) => void)));
+    },
+  };
+}
+
+export async function floodVsAcksScenario(
+  app: SlackTarget,
+  web: WebTarget,
+  options: { events: number; rounds: number; clients: number; depth: number; inChildProcess?: boolean },
+): Promise<Row[]> {
   const s = '14. Web chat flood vs Slack acks';
   const quiet: number[] = [];
   const flooded: number[] = [];
@@ -317,7 +337,7 @@ export async function floodVsAcksScenario(app: SlackTarget, web: WebTarget, opti
     if (got !== options.events) replyProblem ||= `${channel}: ${got} replies`;
   };
   const flooding = async (round: number): Promise<void> => {
-    const running = await startFlood(web.port, options.clients, options.depth);
+    const running = await (options.inChildProcess ? startFloodProcess : startFlood)(web.port, options.clients, options.depth);
     await sleep(1_000);
     flooded.push(await burst(`C0FLOOD${round}`));
     await running.stop();
@@ -387,5 +407,45 @@ export async function upgradeHeaderScenario(app: SlackTarget, secret: string): P
   return [
     row(s, 'GET /healthz with Upgrade: websocket; GET /readyz with Upgrade: h2c', `${health}; ${h2c}`, '200; 200 or 503 (served, not taken over)', health === 200 && (h2c === 200 || h2c === 503)),
     row(s, 'a signed event POSTed with Upgrade: h2c', `${event}, ${replies} reply`, '200, 1 reply', event === 200 && replies === 1),
+  ];
+}
+
+// 16. SIGTERM with a backlog ----------------------------------------------
+
+/** The app in its own process, to be sent SIGTERM. */
+export interface StoppableApp {
+  target: SlackTarget;
+  /** SIGTERM, then resolves with how the process ended. */
+  terminate(): Promise<{ code: number | null; signal: string | null }>;
+}
+
+export async function sigtermScenario(start: () => Promise<StoppableApp>, options: { events: number; graceMs: number }): Promise<Row[]> {
+  const s = '16. SIGTERM with a backlog';
+  const { target, terminate } = await start();
+  const channel = 'C0SIGTERM';
+  const bodies = Array.from({ length: options.events }, (_, i) => JSON.stringify(mentionEnvelope(channel, question(i)).envelope));
+  const burst = await fireBurst(target.sender.url, target.sender, bodies);
+  const acked = burst.statuses.filter((st) => st === 200).length;
+  const repliedBefore = repliesTo(target.sim, channel);
+  const exit = await terminate();
+  await sleep(200);
+  const replies = repliesTo(target.sim, channel);
+  const record = target.records().find((r) => r.event === 'shutdown_complete') as
+    | { answered?: number; abandoned?: number; clean?: boolean; ms?: number }
+    | undefined;
+  const answered = record?.answered ?? Number.NaN;
+  const abandoned = record?.abandoned ?? Number.NaN;
+  // Every acked event is either answered by now or counted as abandoned; the log must add up.
+  const adds = replies + abandoned === acked && record?.clean === (abandoned === 0);
+  return [
+    row(
+      s,
+      `${options.events} events acked, then SIGTERM: the log's counts`,
+      `answered ${answered} while draining (${repliedBefore} before), abandoned ${abandoned}, clean ${String(record?.clean)}, ${ms(record?.ms ?? Number.NaN)}`,
+      `replies + abandoned = acked (${acked}); clean only when nothing is abandoned`,
+      adds,
+    ),
+    row(s, 'replies posted, exit', `${replies} of ${acked}; exit ${exit.code ?? exit.signal}`, `exit 0 within ${options.graceMs / 1000 + 10} s`, exit.code === 0),
+    row(s, 'acked events lost (the outbox, with the store, will keep them)', String(acked - replies), '(figure until the outbox)', true, true),
   ];
 }
