@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       config: config.slack,
       engine: countedEngine(engine, metrics, 'slack'),
       logger: logger.child({ channel: 'slack' }),
-      options: { onApiError: (code) => metrics.countSlackError(code) },
+      options: { onApiError: (code) => metrics.countSlackError(code), http: { onAnswered: (seconds) => metrics.observeSlackAck(seconds) } },
     });
     const registered = slack;
     readiness.register('slack', () => registered.readiness());

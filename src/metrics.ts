@@ -14,6 +14,8 @@ export interface Metrics {
   countVote(channel: string, vote: 'up' | 'down'): void;
   /** A Slack Web API or response_url call that failed, by Slack's error code (or ours: timeout, http_500...). */
   countSlackError(code: string): void;
+  /** How long one Slack HTTP request took from its arrival to our answer (the ack Slack waits 3 s for). */
+  observeSlackAck(seconds: number): void;
   /** Read open web chat sockets at scrape time. */
   watchWebConnections(read: () => number): void;
   /** The Prometheus text exposition of every metric. */
@@ -57,6 +59,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const acks = new Histogram({
+    name: `${PREFIX}slack_ack_seconds`,
+    help: 'Slack HTTP requests (POST /slack/events): time from the request to our response. Slack retries past 3 s.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+    registers: [registry],
+  });
   const readers: (() => number)[] = [];
   new Gauge({
     name: `${PREFIX}web_connections`,
@@ -81,6 +89,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       if (!codes.has(code) && codes.size >= MAX_ERROR_CODES) code = 'other';
       codes.add(code);
       slackErrors.inc({ code });
+    },
+    observeSlackAck(seconds) {
+      acks.observe(seconds);
     },
     watchWebConnections(read) {
       readers.push(read);

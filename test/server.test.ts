@@ -122,6 +122,7 @@ describe('readiness and metrics', () => {
     metrics.countVote('slack', 'up');
     metrics.countSlackError('invalid_auth');
     metrics.watchWebConnections(() => 3);
+    metrics.observeSlackAck(0.02);
     const res = await fetch(url('/metrics'));
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -130,5 +131,6 @@ describe('readiness and metrics', () => {
     expect(text).toContain('isis_bot_feedback_votes_total{channel="slack",vote="up"} 1');
     expect(text).toContain('isis_bot_slack_api_errors_total{code="invalid_auth"} 1');
     expect(text).toContain('isis_bot_web_connections 3');
+    expect(text).toContain('isis_bot_slack_ack_seconds_bucket{le="0.025"} 1');
   });
 });

@@ -14,7 +14,7 @@ import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './http-receive
 export interface SlackChannelOptions {
   tuning?: SlackTuning;
   /** HTTP mode: body cap (bytes), how long a listener may take to ack, bodies read at once and their deadline. */
-  http?: Pick<SlackHttpReceiverOptions, 'bodyLimit' | 'ackTimeoutMs' | 'maxReading' | 'bodyTimeoutMs'>;
+  http?: Pick<SlackHttpReceiverOptions, 'bodyLimit' | 'ackTimeoutMs' | 'maxReading' | 'bodyTimeoutMs' | 'onAnswered'>;
   /** Socket Mode: ping timeouts (ms), and how long start() waits for the first connection. */
   socket?: { clientPingTimeout?: number; serverPingTimeout?: number; connectTimeoutMs?: number };
   /** Told of every failed Web API / response_url call, by error code (the metrics). */

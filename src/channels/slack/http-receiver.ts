@@ -34,6 +34,8 @@ export interface SlackHttpReceiverOptions {
   maxWaiting?: number;
   /** A body that has not fully arrived this long after its read began gets 408. Slack sends it at once. */
   bodyTimeoutMs?: number;
+  /** Told how long each request took from its arrival to our response, in seconds (the ack metric). */
+  onAnswered?: (seconds: number) => void;
   now?: () => number;
 }
 
@@ -176,6 +178,7 @@ export class SlackHttpReceiver implements Receiver {
     // Slack gives up (and retries) after 3 s: a slow ack is worth an operator's attention before that.
     res.once('finish', () => {
       const ms = Math.round(performance.now() - arrived);
+      this.options.onAnswered?.((performance.now() - arrived) / 1000);
       if (ms >= SLOW_ACK_MS) this.options.logger.warn({ event: 'slack_ack_slow', ms, status: res.statusCode });
     });
     const work = this.serve(req, res).catch((err: unknown) => {
