@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'KNOWLEDGE_INVALID'
   | 'INPUT_INVALID'
   | 'SLACK_API_FAILED'
-  | 'WEB_CHAT_REJECTED';
+  | 'WEB_CHAT_REJECTED'
+  | 'STORE_UNAVAILABLE';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -54,5 +55,12 @@ export class ContentError extends AppError {
   constructor(problems: readonly ContentProblem[]) {
     super('CONTENT_INVALID', `Invalid content:\n${problems.map((p) => `  - ${formatContentProblem(p)}`).join('\n')}`);
     this.problems = problems;
+  }
+}
+
+/** The question store cannot be opened or migrated; the message names DATABASE_URL and what to do. */
+export class StoreError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
   }
 }

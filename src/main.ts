@@ -11,7 +11,9 @@ import { AppError } from './errors.js';
 import { Readiness } from './health.js';
 import { createLogger, type Logger } from './logger.js';
 import { countedEngine, createMetrics } from './metrics.js';
+import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen } from './server.js';
+import { startStore } from './store/index.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,13 +26,24 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
   const started = performance.now();
-  const engine = loadEngine({ root });
+  const loaded = loadEngine({ root });
   logger.info({
     event: 'engine_ready',
-    intents: engine.intents.length,
-    sentences: engine.article.sentences.length,
+    version: loaded.version,
+    intents: loaded.intents.length,
+    sentences: loaded.article.sentences.length,
     ms: Math.round(performance.now() - started),
   });
+  // Channels hold this one engine; edits to intents/ or knowledge/ (or a SIGHUP) swap its content in place.
+  const engine = createReloadingEngine({ root, logger: logger.child({ component: 'content' }), initial: loaded });
+  const watcher = watchContent([resolve(root, 'intents'), resolve(root, 'knowledge')], () => engine.reload('file change'), { logger });
+  process.on('SIGHUP', () => engine.reload('SIGHUP'));
+  // An edit saved while the content was loading, before the watch began.
+  engine.reload('start');
+
+  const store = await startStore({ config: config.store, root, logger: logger.child({ component: 'store' }) });
+  logger.info({ event: 'store_ready', store: store.store.where, questionLog: config.store.questionLog, retentionDays: config.store.retentionDays });
+  const questionLog = store.log;
 
   // Service wiring: metrics, readiness checks, each channel with its own counted engine.
   const { service } = config;
@@ -47,6 +60,7 @@ async function main(): Promise<void> {
       config: config.slack,
       engine: countedEngine(engine, metrics, 'slack'),
       logger: logger.child({ channel: 'slack' }),
+      questionLog,
       options: { onApiError: (code) => metrics.countSlackError(code), http: { onAnswered: (seconds) => metrics.observeSlackAck(seconds) } },
     });
     const registered = slack;
@@ -57,12 +71,12 @@ async function main(): Promise<void> {
     // Slack's acks go first: web chat turns wait while Slack requests are arriving.
     const acking = slack ? slack.acking : () => false;
     const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile: acking };
-    const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits });
+    const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits, questionLog });
     metrics.watchWebConnections(() => web.stats().connections);
     channels.push(web);
   }
 
-  const server = createHttpServer({ channels, logger, readiness, metrics });
+  const server = createHttpServer({ channels, logger, readiness, metrics, health: () => ({ version: engine.version }) });
   const port = await listen(server, config.port, service.host);
   // Side by side: a Slack API that is slow to answer must not hold back the web chat.
   await Promise.all(channels.map((channel) => channel.start(server)));
@@ -76,7 +90,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    void drainAndExit({ signal, service, channels, server, readiness, logger });
+    watcher.close();
+    // The store closes after the channels have drained: answers still being given may write to it.
+    const closeStore = (): Promise<void> => store.close().catch((err: unknown) => logger.warn({ event: 'store_close_failed' }, err));
+    void drainAndExit({ signal, service, channels, server, readiness, logger, closeAlso: closeStore });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -90,7 +107,16 @@ async function main(): Promise<void> {
  * then everything closes and the process exits 0. The log says how many were
  * answered and how many were given up.
  */
-async function drainAndExit(options: { signal: string; service: ServiceConfig; channels: Channel[]; server: Server; readiness: Readiness; logger: Logger }): Promise<void> {
+async function drainAndExit(options: {
+  signal: string;
+  service: ServiceConfig;
+  channels: Channel[];
+  server: Server;
+  readiness: Readiness;
+  logger: Logger;
+  /** Closed once the channels have stopped (the store). */
+  closeAlso: () => Promise<void>;
+}): Promise<void> {
   const { signal, service, channels, server, readiness, logger } = options;
   const started = Date.now();
   const deadline = started + service.shutdownGraceMs;
@@ -106,6 +132,7 @@ async function drainAndExit(options: { signal: string; service: ServiceConfig; c
   const none: DrainReport = { answered: 0, abandoned: 0 };
   const reports = await Promise.all(channels.map(async (c) => [c.name, c.drain ? await c.drain(deadline).catch(() => none) : none] as const));
   await Promise.allSettled(channels.map((c) => c.stop()));
+  await options.closeAlso();
   server.closeAllConnections();
   await new Promise<void>((done) => server.close(() => done()));
 

@@ -118,13 +118,23 @@ export function countedEngine(engine: Engine, metrics: Metrics, channel: string)
       throw err;
     }
   };
+  // Getters: the engine underneath may swap its content (a reload) at any time.
   return {
     get version() {
       return engine.version;
     },
-    article: engine.article,
-    intents: engine.intents,
+    get article() {
+      return engine.article;
+    },
+    get intents() {
+      return engine.intents;
+    },
     ask: (question) => timed(() => engine.ask(question)),
+    converse(question, context) {
+      let turn: ReturnType<Engine['converse']> | undefined;
+      timed(() => (turn = engine.converse(question, context)).reply);
+      return turn as ReturnType<Engine['converse']>;
+    },
     answerIntent: (intentId) => timed(() => engine.answerIntent(intentId)),
     examples: (count) => engine.examples(count),
   };

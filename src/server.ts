@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   readiness?: Readiness;
   /** GET /metrics serves it; without one, /metrics is a 404. */
   metrics?: Metrics;
+  /** More fields for GET /healthz (e.g. the content version). */
+  health?: () => Record<string, unknown>;
 }
 
 const JSON_TYPE = 'application/json';
@@ -36,13 +38,13 @@ export function isClientAbort(err: unknown): boolean {
  * is served like a plain request.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { channels, logger, readiness, metrics } = options;
+  const { channels, logger, readiness, metrics, health } = options;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const path = (req.url ?? '/').split('?')[0];
       const read = req.method === 'GET' || req.method === 'HEAD';
-      if (path === '/healthz' && read) return sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name) });
+      if (path === '/healthz' && read) return sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name), ...health?.() });
       if (path === '/readyz' && read) {
         void (readiness?.report() ?? Promise.resolve({ ready: true, draining: false, checks: {} })).then(
           (report) => sendJson(req, res, report.ready ? 200 : 503, report),

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../messages.js';
-import type { Decision } from './decide.js';
-import type { Article, Intent, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
+import type { Decision } from './matching/decide.js';
+import type { Article, Intent, NoMatchReason, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
 
 export function suggestionFor(intent: Intent): Suggestion {
   return { intent: intent.id, question: intent.questions[0] as string };
@@ -21,12 +21,14 @@ export class ReplyBuilder {
     private readonly article: Article,
     intents: readonly Intent[],
     private readonly exampleList: readonly Suggestion[],
+    /** Questions that answer from across the article, one or more per sentence: where varied examples come from. */
+    private readonly examplePool: readonly Suggestion[] = exampleList,
   ) {
     this.byId = new Map(intents.map((i) => [i.id, i]));
   }
 
   private base(kind: ReplyKind, question: string): Reply {
-    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [] };
+    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [], reason: null };
   }
 
   /** A confident answer (or small talk) for one intent. */
@@ -65,16 +67,61 @@ export class ReplyBuilder {
       }
       case 'no-match': {
         // A known unanswerable question gets its own honest wording ("The article doesn't say who leads ISIS.").
-        const decline = decision.best?.intent.unanswerable ? decision.best.intent.answer : MESSAGES.notCovered;
+        const decline =
+          decision.reason === 'off-topic'
+            ? MESSAGES.offTopic
+            : decision.reason === 'unanswerable' && decision.best
+              ? decision.best.intent.answer
+              : MESSAGES.notCovered;
+        const suggestions = this.examplesFor(question);
         return {
           ...this.base('no-match', question),
+          reason: decision.reason,
           confidence: round(decision.best?.score ?? 0),
-          suggestions: this.exampleList,
+          suggestions,
           message: decline,
-          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
+          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}`,
         };
       }
     }
+  }
+
+  /**
+   * Example questions for a reply that has no answer: three from the pool, starting at a place the
+   * question picks, so replies vary from one question to the next (and the same question gets the same).
+   */
+  private examplesFor(question: string): readonly Suggestion[] {
+    const pool = this.examplePool;
+    if (pool.length <= 3) return pool;
+    let h = 0;
+    for (let i = 0; i < Math.min(question.length, 200); i++) h = (h * 31 + question.charCodeAt(i)) >>> 0;
+    const step = Math.floor(pool.length / 3);
+    return [0, 1, 2].map((k) => pool[(h + k * step) % pool.length] as Suggestion);
+  }
+
+  /** No answer, in words chosen by the caller ("The article doesn't say why."). */
+  decline(question: string, message: string, reason: NoMatchReason): Reply {
+    const suggestions = this.examplesFor(question);
+    return { ...this.base('no-match', question), reason, message, suggestions, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}` };
+  }
+
+  /** One reply for a question of several parts: each part's reply, and their messages together. */
+  combine(question: string, parts: readonly Reply[]): Reply {
+    const answered = parts.filter((p) => p.kind === 'answer');
+    const first = answered[0] ?? (parts[0] as Reply);
+    return {
+      ...this.base(answered.length > 0 ? 'answer' : first.kind, question),
+      intent: first.intent,
+      answer: answered.length > 0 ? answered.map((p) => p.answer).join(' ') : null,
+      message: parts.map((p) => p.message).join('\n'),
+      source: first.source,
+      confidence: answered.length > 0 ? Math.min(...answered.map((p) => p.confidence)) : first.confidence,
+      related: first.related,
+      reason: answered.length > 0 ? null : first.reason,
+      candidates: first.candidates,
+      text: parts.map((p) => p.text).join('\n\n'),
+      parts,
+    };
   }
 
   invalid(question: string, message: string): Reply {

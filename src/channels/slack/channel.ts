@@ -4,6 +4,7 @@ import type { Engine } from '../../core/types.js';
 import { AppError } from '../../errors.js';
 import type { CheckResult } from '../../health.js';
 import type { Logger } from '../../logger.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel, DrainReport } from '../channel.js';
 import { InFlight } from '../in-flight.js';
 import { SlackApiHealth } from './api-health.js';
@@ -33,6 +34,7 @@ export interface CreateSlackChannelOptions {
   engine: Engine;
   logger: Logger;
   options?: SlackChannelOptions;
+  questionLog?: QuestionLog;
 }
 
 /** Token problems a restart will not fix: refuse to start, naming the variable to check. */
@@ -71,7 +73,7 @@ async function checkBotToken(app: App, config: SlackConfig, logger: Logger, heal
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {} }: CreateSlackChannelOptions): SlackChannel {
+export function createSlackChannel({ config, engine, logger, options = {}, questionLog }: CreateSlackChannelOptions): SlackChannel {
   let app: App | undefined;
   const health = new SlackApiHealth({
     ...(options.onApiError ? { onError: options.onApiError } : {}),
@@ -107,6 +109,7 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
     observeFetch: (fetch) => health.observe(fetch),
     ...(receiver ? { receiver } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(questionLog ? { questionLog } : {}),
   });
   const bolt = app;
 

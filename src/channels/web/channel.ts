@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel } from '../channel.js';
 import type { WebSocketLimits } from './adapter.js';
 import { createWebController } from './controller.js';
@@ -16,6 +17,7 @@ export interface WebChannelOptions {
   /** Project root; public files live in `<root>/src/channels/web/public`. Found from this file by default. */
   root?: string;
   limits?: Partial<WebSocketLimits>;
+  questionLog?: QuestionLog;
 }
 
 /** The project root: the nearest folder up from here with a package.json (works from src/ and dist/). */
@@ -61,12 +63,24 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
   const { engine, logger } = options;
   const root = options.root ?? findProjectRoot();
   const assets = readAssets(join(root, 'src', 'channels', 'web', 'public'));
-  assets.set('/api/article', asset(JSON.stringify(articlePayload(engine)), 'application/json; charset=utf-8'));
-  const serve = createStaticSite(assets);
+  // The article follows the engine's content: rebuilt on the first request after a reload swapped it.
+  let articleVersion: string | undefined;
+  const refreshArticle = (): void => {
+    if (articleVersion === engine.version) return;
+    articleVersion = engine.version;
+    assets.set('/api/article', asset(JSON.stringify(articlePayload(engine)), 'application/json; charset=utf-8'));
+  };
+  refreshArticle();
+  const serveStatic = createStaticSite(assets);
+  const serve: typeof serveStatic = (req, res) => {
+    refreshArticle();
+    return serveStatic(req, res);
+  };
   const { controller, adapter } = createWebController({
     engine,
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.questionLog ? { questionLog: options.questionLog } : {}),
   });
   let stopped: Promise<void> | undefined;
 

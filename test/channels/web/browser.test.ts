@@ -94,7 +94,7 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
 
   it('says honestly that an off-topic question is not covered, and offers example chips', async () => {
     const reply = await ask(page, "what's the weather in Paris?");
-    expect(await reply.locator('.msg-text').textContent()).toMatch(/^The article doesn't say/);
+    expect(await reply.locator('.msg-text').textContent()).toMatch(/^I can only answer what this article says/);
     expect(await reply.locator('.source').count()).toBe(0);
     expect(await reply.locator('.chip').count()).toBeGreaterThan(0);
   });

@@ -70,6 +70,7 @@ function answerFor(question: string, i: Intent): Reply {
     related: EXAMPLES.filter((e) => e.intent !== i.id),
     text: i.answer,
     candidates: [{ intent: i.id, score: 1 }],
+    reason: null,
   };
 }
 
@@ -82,6 +83,9 @@ export function fixtureEngine(): Engine {
     version: 'fixture',
     article: ARTICLE,
     intents: INTENTS,
+    converse(question, context) {
+      return { reply: this.ask(question), context: context ?? { turns: [], given: [] } };
+    },
     ask(question) {
       if (question.includes('explode')) throw new Error('engine blew up');
       const hit = INTENTS.find((i) => question.toLowerCase().includes(i.id.split('-')[0] as string));
@@ -98,6 +102,7 @@ export function fixtureEngine(): Engine {
         related: [],
         text: 'not covered',
         candidates: [],
+        reason: 'not-covered',
       };
     },
     answerIntent(id) {

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type SlackDeps, answerText, firstAnswer } from '../../answering.js';
 import { renderHome } from '../../blocks.js';
-import { isFromPerson, post, replyTarget } from '../../conversation.js';
+import { conversationOf, isFromPerson, post, replyTarget } from '../../conversation.js';
 import { deliver } from '../../deliver.js';
 
 type MentionArgs = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;
@@ -11,8 +11,9 @@ type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewar
 export function answerMention(deps: SlackDeps) {
   return async function answerMentionListener({ event, client, context }: MentionArgs): Promise<void> {
     if (!isFromPerson(event, context.botUserId) || !firstAnswer(deps, event.channel, event.ts)) return;
-    const { message } = answerText(deps, event.text, { surface: 'mention', ...(event.user ? { user: event.user } : {}) });
-    await post(client, deps.logger, replyTarget(event), message, { surface: 'mention' });
+    const target = replyTarget(event);
+    const { message } = await answerText(deps, event.text, { surface: 'mention', conversation: conversationOf(target), ...(event.user ? { user: event.user } : {}) });
+    await post(client, deps.logger, target, message, { surface: 'mention' });
   };
 }
 
