@@ -167,7 +167,7 @@ async function main(): Promise<void> {
           terminated.add(own.app);
           return { target: own.target, terminate: () => own.app.stop().then(() => own.app.exit ?? { code: null, signal: null }) };
         },
-        { events: 500, graceMs: 10_000 },
+        { events: 500, graceMs: 10_000, sigtermAfterMs: 150 },
       ),
     );
     await section(rows, '13. Idle websockets', () => idleSocketsScenario(http.web, { sockets: 500, addresses: 50, perAddressCap: 50, silentEvictMs: 10_000 }));

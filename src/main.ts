@@ -136,6 +136,7 @@ async function drainAndExit(options: {
   server.closeAllConnections();
   await new Promise<void>((done) => server.close(() => done()));
 
+  // Read now, after closing: answers under way at the deadline that finished while closing count as answered.
   const answered = reports.reduce((n, [, r]) => n + r.answered, 0);
   const abandoned = reports.reduce((n, [, r]) => n + r.abandoned, 0);
   logger[abandoned > 0 ? 'warn' : 'info']({
@@ -143,7 +144,7 @@ async function drainAndExit(options: {
     signal,
     answered,
     abandoned,
-    byChannel: Object.fromEntries(reports),
+    byChannel: Object.fromEntries(reports.map(([name, r]) => [name, { answered: r.answered, abandoned: r.abandoned }])),
     ms: Date.now() - started,
     clean: abandoned === 0,
     ...(abandoned > 0 ? { msg: `${abandoned} accepted question(s) were not answered within SHUTDOWN_GRACE_MS` } : {}),

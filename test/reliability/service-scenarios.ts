@@ -452,15 +452,19 @@ export interface StoppableApp {
   terminate(): Promise<{ code: number | null; signal: string | null }>;
 }
 
-export async function sigtermScenario(start: () => Promise<StoppableApp>, options: { events: number; graceMs: number }): Promise<Row[]> {
+export async function sigtermScenario(start: () => Promise<StoppableApp>, options: { events: number; graceMs: number; sigtermAfterMs: number }): Promise<Row[]> {
   const s = '16. SIGTERM with a backlog';
   const { target, terminate } = await start();
   const channel = 'C0SIGTERM';
   const bodies = Array.from({ length: options.events }, (_, i) => JSON.stringify(mentionEnvelope(channel, question(i)).envelope));
-  const burst = await fireBurst(target.sender.url, target.sender, bodies);
-  const acked = burst.statuses.filter((st) => st === 200).length;
+  // SIGTERM lands in the middle of the burst: some events acked and waiting, some still arriving.
+  const firing = fireBurst(target.sender.url, target.sender, bodies);
+  await sleep(options.sigtermAfterMs);
   const repliedBefore = repliesTo(target.sim, channel);
   const exit = await terminate();
+  const burst = await firing;
+  const acked = burst.statuses.filter((st) => st === 200).length;
+  const refused = burst.statuses.filter((st) => st === 503).length;
   await sleep(200);
   const replies = repliesTo(target.sim, channel);
   const record = target.records().find((r) => r.event === 'shutdown_complete') as
@@ -473,8 +477,8 @@ export async function sigtermScenario(start: () => Promise<StoppableApp>, option
   return [
     row(
       s,
-      `${options.events} events acked, then SIGTERM: the log's counts`,
-      `answered ${answered} while draining (${repliedBefore} before), abandoned ${abandoned}, clean ${String(record?.clean)}, ${ms(record?.ms ?? Number.NaN)}`,
+      `${options.events} events at once, SIGTERM ${options.sigtermAfterMs} ms in: the log's counts`,
+      `${acked} acked, ${refused} got 503, ${options.events - acked - refused} cut off; answered ${answered} while draining (${repliedBefore} before SIGTERM), abandoned ${abandoned}, clean ${String(record?.clean)}, ${ms(record?.ms ?? Number.NaN)}`,
       `replies + abandoned = acked (${acked}); clean only when nothing is abandoned`,
       adds,
     ),

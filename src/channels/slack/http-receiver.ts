@@ -348,9 +348,10 @@ export class SlackHttpReceiver implements Receiver {
     return body.type === 'event_callback' && type !== 'function_executed' && this.queue.length < this.maxQueued;
   }
 
-  private later(job: () => Promise<void>): Promise<void> {
+  /** Resolves true once `job` has run, false if it was dropped at shutdown without running. */
+  private later(job: () => Promise<void>): Promise<boolean> {
     return new Promise((resolve) => {
-      this.queue.push({ job: () => job().finally(resolve), queuedAt: Date.now(), drop: resolve });
+      this.queue.push({ job: () => job().finally(() => resolve(true)), queuedAt: Date.now(), drop: () => resolve(false) });
       this.scheduleDrain();
     });
   }
@@ -383,25 +384,26 @@ export class SlackHttpReceiver implements Receiver {
 
   private async dispatch(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
     const finished = this.accepted.start();
+    let ran = false;
     try {
-      await this.process(res, event);
+      ran = await this.process(res, event);
     } finally {
-      finished();
+      finished(ran ? 'done' : 'dropped');
     }
   }
 
-  private async process(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<void> {
+  /** False when the event was acked but dropped at shutdown before it was answered. */
+  private async process(res: ServerResponse, event: Omit<ReceiverEvent, 'ack'>): Promise<boolean> {
     const { logger } = this.options;
     if (this.ackFirst(event.body)) {
       send(res, 200);
-      await this.later(async () => {
+      return this.later(async () => {
         try {
           await this.app?.processEvent({ ...event, ack: async () => {} } as ReceiverEvent);
         } catch (err) {
           logger.error({ event: 'slack_dispatch_failed' }, err);
         }
       });
-      return;
     }
     let acked = false;
     const ack = async (response?: unknown): Promise<void> => {
@@ -428,6 +430,7 @@ export class SlackHttpReceiver implements Receiver {
         send(res, 500, 'Internal error\n');
       }
     }
+    return true;
   }
 }
 
