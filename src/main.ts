@@ -10,7 +10,7 @@ import { loadEngine } from './core/engine.js';
 import { AppError } from './errors.js';
 import { Readiness } from './health.js';
 import { createLogger, type Logger } from './logger.js';
-import { countedEngine, createMetrics } from './metrics.js';
+import { countedEngine, countedVotes, createMetrics } from './metrics.js';
 import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen } from './server.js';
 import { startStore } from './store/index.js';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   // Service wiring: metrics, readiness checks, each channel with its own counted engine.
   const { service } = config;
   const metrics = createMetrics({ processMetrics: true });
+  const votes = countedVotes(questionLog, metrics);
   const readiness = new Readiness();
   readiness.register('content', () => ({
     ok: engine.intents.length > 0 && engine.article.sentences.length > 0,
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       config: config.slack,
       engine: countedEngine(engine, metrics, 'slack'),
       logger: logger.child({ channel: 'slack' }),
-      questionLog,
+      questionLog: votes,
       options: { onApiError: (code) => metrics.countSlackError(code), http: { onAnswered: (seconds) => metrics.observeSlackAck(seconds) } },
     });
     const registered = slack;
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     // Slack's acks go first: web chat turns wait while Slack requests are arriving.
     const acking = slack ? slack.acking : () => false;
     const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile: acking };
-    const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits, questionLog });
+    const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits, questionLog: votes });
     metrics.watchWebConnections(() => web.stats().connections);
     channels.push(web);
   }

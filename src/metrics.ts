@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Engine, ReplyKind } from './core/types.js';
+import type { QuestionLog } from './store/question-log.js';
 
 /**
  * The process's Prometheus metrics, served on GET /metrics. One registry per
@@ -137,5 +138,19 @@ export function countedEngine(engine: Engine, metrics: Metrics, channel: string)
     },
     answerIntent: (intentId) => timed(() => engine.answerIntent(intentId)),
     examples: (count) => engine.examples(count),
+  };
+}
+
+/** The question log as the channels see it, counting every vote cast (a changed vote counts again). */
+export function countedVotes(log: QuestionLog, metrics: Metrics): QuestionLog {
+  return {
+    get mode() {
+      return log.mode;
+    },
+    question: (entry) => log.question(entry),
+    feedback(entry) {
+      metrics.countVote(entry.channel, entry.vote);
+      log.feedback(entry);
+    },
   };
 }

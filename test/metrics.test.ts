@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { countedEngine, createMetrics } from '../src/metrics.js';
+import { countedEngine, countedVotes, createMetrics } from '../src/metrics.js';
+import { NO_QUESTION_LOG } from '../src/store/question-log.js';
 import { fixtureEngine } from './channels/web/helpers.js';
+
+describe('countedVotes', () => {
+  it('counts each vote cast by channel and vote, and still hands it to the log', async () => {
+    const metrics = createMetrics();
+    const cast: string[] = [];
+    const log = countedVotes({ ...NO_QUESTION_LOG, feedback: (entry) => cast.push(entry.vote) }, metrics);
+    log.feedback({ channel: 'web', key: 'a', vote: 'up', question: null, intent: 'talks-start' });
+    log.feedback({ channel: 'web', key: 'a', vote: 'down', question: null, intent: 'talks-start' });
+    expect(cast).toEqual(['up', 'down']);
+    const text = (await metrics.render()).body;
+    expect(text).toContain('isis_bot_feedback_votes_total{channel="web",vote="up"} 1');
+    expect(text).toContain('isis_bot_feedback_votes_total{channel="web",vote="down"} 1');
+  });
+});
 
 describe('countedEngine', () => {
   it('counts every question by channel and reply kind, and times it, without changing the reply', async () => {
