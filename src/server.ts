@@ -86,8 +86,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
   // A malformed request or a client that hangs up early: answer 400 if we still can, log it quietly.
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     logger.info({ event: 'http_client_error', code: err.code ?? null, reason: err.message });
-    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    // The statuses Node's own handler would send.
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   // Slow-loris protection; Slack expects an ack within 3 s anyway.
   server.headersTimeout = 10_000;
@@ -104,6 +107,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
  */
 function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
   socket.on('error', () => socket.destroy());
+  // Off the HTTP server's own timeouts now: a client must not hold this socket open forever.
+  (socket as Socket).setTimeout?.(UPGRADED_REQUEST_TIMEOUT_MS, () => socket.destroy());
   const req = new IncomingMessage(socket as Socket);
   Object.assign(req, {
     method: upgrade.method,
@@ -114,19 +119,7 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
     httpVersionMajor: upgrade.httpVersionMajor,
     httpVersionMinor: upgrade.httpVersionMinor,
   });
-  const res = new ServerResponse(req);
-  res.shouldKeepAlive = false;
-  res.assignSocket(socket as never);
-  res.on('finish', () => {
-    res.detachSocket(socket as never);
-    socket.end();
-  });
   let left = Number(req.headers['content-length'] ?? 0);
-  if (req.headers['transfer-encoding'] || !Number.isSafeInteger(left) || left < 0) {
-    res.writeHead(411, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('A request with an Upgrade header needs a Content-Length\n');
-    return;
-  }
   // `complete` is what the HTTP parser would set: without it, the request's end counts as an abort and takes the socket down.
   const finish = (): void => {
     req.complete = true;
@@ -142,6 +135,21 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
       finish();
     }
   };
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as never);
+  res.on('finish', () => {
+    // Answered: whatever body is still coming is neither read into the request nor kept.
+    socket.off('data', feed);
+    res.detachSocket(socket as never);
+    socket.end();
+    socket.resume();
+  });
+  if (req.headers['transfer-encoding'] || !Number.isSafeInteger(left) || left < 0) {
+    res.writeHead(411, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('A request with an Upgrade header needs a Content-Length\n');
+    return;
+  }
   if (left === 0) finish();
   else {
     // Hung up mid-body: close the request without an error event nobody may be listening for.
@@ -153,6 +161,9 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
   }
   handle(req, res);
 }
+
+/** A request with an Upgrade header that nobody took over gets this long, as `requestTimeout` for the rest. */
+const UPGRADED_REQUEST_TIMEOUT_MS = 30_000;
 
 // Slack may deliver a burst of events at once: a short accept queue makes late connections wait
 // for a SYN retry (1 s, then 3 s), past Slack's 3-second limit. The kernel caps it at somaxconn.

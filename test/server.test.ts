@@ -79,6 +79,21 @@ describe('a request with an Upgrade header that no channel takes over', () => {
     expect(await upgradeRequest(served.port, '/echo', 'POST', 'abc')).toEqual({ status: 200, text: 'got abc' });
     expect((await upgradeRequest(served.port, '/nope', 'GET')).status).toBe(404);
   });
+
+  it('asks for a Content-Length rather than read a chunked body, and stays up', async () => {
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: served.port, path: '/echo', method: 'POST', headers: { connection: 'Upgrade', upgrade: 'h2c' } });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('abc');
+      req.end();
+    });
+    expect(chunked).toBe(411);
+    expect((await upgradeRequest(served.port, '/healthz', 'GET')).status).toBe(200);
+  });
 });
 
 describe('readiness and metrics', () => {
