@@ -12,7 +12,7 @@ import { Readiness } from './health.js';
 import { createLogger, type Logger } from './logger.js';
 import { countedEngine, countedVotes, createMetrics } from './metrics.js';
 import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
-import { createHttpServer, listen } from './server.js';
+import { createHttpServer, listen, watchArrivals } from './server.js';
 import { startStore } from './store/index.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     detail: { version: engine.version, intents: engine.intents.length, sentences: engine.article.sentences.length },
   }));
   const channels: Channel[] = [];
+  let arriving = (): boolean => false;
   let slack: SlackChannel | undefined;
   if (config.slack) {
     slack = createSlackChannel({
@@ -69,15 +70,17 @@ async function main(): Promise<void> {
     channels.push(slack);
   }
   if (config.webChat) {
-    // Slack's acks go first: web chat turns wait while Slack requests are arriving.
+    // Slack's acks go first: web chat turns wait while connections and Slack requests are arriving.
     const acking = slack ? slack.acking : () => false;
-    const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile: acking };
+    const yieldWhile = (): boolean => arriving() || acking();
+    const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile };
     const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits, questionLog: votes });
     metrics.watchWebConnections(() => web.stats().connections);
     channels.push(web);
   }
 
   const server = createHttpServer({ channels, logger, readiness, metrics, health: () => ({ version: engine.version }) });
+  arriving = watchArrivals(server);
   const port = await listen(server, config.port, service.host);
   // Side by side: a Slack API that is slow to answer must not hold back the web chat.
   await Promise.all(channels.map((channel) => channel.start(server)));

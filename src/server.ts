@@ -162,6 +162,27 @@ function serveAsRequest(upgrade: IncomingMessage, socket: Duplex, head: Buffer, 
   handle(req, res);
 }
 
+/**
+ * True while connections are arriving: accepted less than `freshMs` ago and
+ * not yet a parsed request. Engine work that can wait (web chat turns) waits
+ * then, so a burst of Slack requests is read and acked first. Only fresh
+ * connections count: one left idle by a slow client stops counting soon.
+ */
+export function watchArrivals(server: Server, freshMs = 100): () => boolean {
+  const fresh = new Set<Duplex>();
+  const settled = (socket: Duplex): void => {
+    fresh.delete(socket);
+  };
+  server.on('connection', (socket: Duplex) => {
+    fresh.add(socket);
+    setTimeout(() => settled(socket), freshMs).unref();
+    socket.once('close', () => settled(socket));
+  });
+  server.on('request', (req: IncomingMessage) => settled(req.socket));
+  server.on('upgrade', (req: IncomingMessage) => settled(req.socket));
+  return () => fresh.size > 0;
+}
+
 /** A request with an Upgrade header that nobody took over gets this long, as `requestTimeout` for the rest. */
 const UPGRADED_REQUEST_TIMEOUT_MS = 30_000;
 

@@ -5,6 +5,8 @@ import type { Channel } from '../src/channels/channel.js';
 import { Readiness } from '../src/health.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
+import { watchArrivals } from '../src/server.js';
+import { connect } from 'node:net';
 import { serveChannels, type Served } from './support/serve.js';
 
 // A channel that owns GET /hello and throws on GET /boom.
@@ -147,5 +149,29 @@ describe('readiness and metrics', () => {
     expect(text).toContain('isis_bot_slack_api_errors_total{code="invalid_auth"} 1');
     expect(text).toContain('isis_bot_web_connections 3');
     expect(text).toContain('isis_bot_slack_ack_seconds_bucket{le="0.025"} 1');
+  });
+});
+
+describe('watchArrivals: are connections arriving?', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serveChannels([hello], createLogger({ level: 'error', stream: new PassThrough() }));
+  });
+  afterAll(() => served.close());
+
+  it('says yes from a connection until its request is read, and forgets a silent one after freshMs', async () => {
+    const arriving = watchArrivals(served.server, 150);
+    expect(arriving()).toBe(false);
+    const socket = connect(served.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    await expect.poll(arriving).toBe(true);
+    socket.write('GET /hello HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
+    expect(arriving()).toBe(false);
+    const silent = connect(served.port, '127.0.0.1');
+    await expect.poll(arriving).toBe(true);
+    await expect.poll(arriving, { timeout: 1_000 }).toBe(false);
+    socket.destroy();
+    silent.destroy();
   });
 });
