@@ -81,7 +81,7 @@ const FRESH_READ_MS = 50;
 /** An answer to Slack later than this is logged (`slack_ack_slow`). */
 const SLOW_ACK_MS = 1_000;
 /** A burst is still arriving if the last request came less than this long ago. */
-const ARRIVAL_QUIET_MS = 5;
+const ARRIVAL_QUIET_MS = 20;
 /** Bodies bigger than this (declared), or of unknown size, are read a few at a time. Slack's are a few KB. */
 const LARGE_BODY = 64 * 1024;
 /** What a 503 asks of Slack (and anyone else): try again in this many seconds. */
