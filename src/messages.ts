@@ -33,6 +33,8 @@ export const MESSAGES = {
     invalidFeedback: 'A vote must be "up" or "down" for one of my answers.',
     feedbackThanks: 'Thanks for the feedback!',
     rateLimited: "You're sending messages faster than I can answer. Please wait a moment, then ask again.",
+    busy: "You've asked a lot in a short time, so I'm taking a short pause. Please ask again in a few seconds.",
+    restarting: 'The server is restarting, so I could not answer that. The page reconnects by itself; please ask again in a moment.',
     connecting: 'Connecting…',
     connected: 'Connected',
     offline: 'Not connected; reconnecting… Your question is kept in the box.',

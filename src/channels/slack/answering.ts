@@ -26,7 +26,7 @@ export interface SlackDeps {
  */
 export function firstAnswer(deps: SlackDeps, channel: string, ts: string): boolean {
   if (!deps.recent.checkAndAdd([`message:${channel}:${ts}`])) return true;
-  deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', channel, ts });
+  deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', slackChannel: channel, ts });
   return false;
 }
 

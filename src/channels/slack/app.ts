@@ -38,6 +38,8 @@ export interface CreateSlackAppOptions {
   /** Defaults to Bolt's own receiver for the mode; channel.ts passes the shared-server one. */
   receiver?: Receiver;
   tuning?: SlackTuning;
+  /** Wraps the fetch every Web API and response_url call goes through (to watch Slack's health). */
+  observeFetch?: (fetch: FetchFn) => FetchFn;
   questionLog?: QuestionLog;
   /** Where conversations are kept; one process's memory (30-minute TTL, LRU) by default. */
   conversations?: ConversationMemory;
@@ -55,14 +57,14 @@ export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): 
 }
 
 /** Options for every WebClient the app makes: base URL (GovSlack, simulator), timeout, bounded retries. */
-export function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}): webApi.WebClientOptions {
+export function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}, observe: (fetch: FetchFn) => FetchFn = (f) => f): webApi.WebClientOptions {
   const timeout = tuning.webApiTimeoutMs ?? 10_000;
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     timeout,
     retryConfig: { retries: tuning.webApiRetries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
     // DOM's Headers type lacks entries() without DOM.Iterable; the runtime object is the same.
-    fetch: fetchWithTimeout(timeout) as unknown as webApi.WebClientOptions['fetch'],
+    fetch: observe(fetchWithTimeout(timeout)) as unknown as webApi.WebClientOptions['fetch'],
   };
 }
 
@@ -135,7 +137,7 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
         : { signingSecret: config.signingSecret ?? '' }),
     logger: boltLogger,
     logLevel: logger.getLevel() as LogLevel,
-    clientOptions: webClientOptions(config, tuning),
+    clientOptions: webClientOptions(config, tuning, options.observeFetch),
     convoStore: false,
     ignoreSelf: true,
   });

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Article, Reply, Suggestion } from '../../core/types.js';
 import { MESSAGES } from '../../messages.js';
 import { SLACK_MESSAGES } from './messages.js';
-import { escapeText, truncate } from './text.js';
+import { escapeText, stripBidi, truncate } from './text.js';
 
 /**
  * Renders engine replies as Block Kit. Pure functions: no I/O, no engine
@@ -115,8 +115,8 @@ export function questionButtons(prefix: string, suggestions: readonly Suggestion
 }
 
 function headingBlock(heading: RenderOptions['heading']): Block[] {
-  if (!heading || heading.question.trim() === '') return [];
-  const question = escapeText(heading.question);
+  const question = escapeText(stripBidi(heading?.question ?? '')).trim();
+  if (!heading || question === '') return [];
   const user = heading.user && /^[UW][A-Z0-9]{2,}$/.test(heading.user) ? heading.user : undefined;
   return [context(user ? SLACK_MESSAGES.askedBy(user, question) : SLACK_MESSAGES.youAsked(question))];
 }

@@ -2,19 +2,31 @@ import { type App, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import { AppError } from '../../errors.js';
+import type { CheckResult } from '../../health.js';
 import type { Logger } from '../../logger.js';
 import type { QuestionLog } from '../../store/question-log.js';
-import type { Channel } from '../channel.js';
+import type { Channel, DrainReport } from '../channel.js';
+import { InFlight } from '../in-flight.js';
+import { SlackApiHealth } from './api-health.js';
 import { createSlackApp, type SlackTuning, toBoltLogger } from './app.js';
 import { describeSlackError } from './deliver.js';
-import { SlackHttpReceiver } from './http-receiver.js';
+import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './http-receiver.js';
 
 export interface SlackChannelOptions {
   tuning?: SlackTuning;
-  /** HTTP mode: body cap (bytes) and how long a listener may take to ack. */
-  http?: { bodyLimit?: number; ackTimeoutMs?: number };
+  /** HTTP mode: body cap (bytes), how long a listener may take to ack, bodies read at once and their deadline. */
+  http?: Pick<SlackHttpReceiverOptions, 'bodyLimit' | 'ackTimeoutMs' | 'maxReading' | 'bodyTimeoutMs' | 'onAnswered'>;
   /** Socket Mode: ping timeouts (ms), and how long start() waits for the first connection. */
   socket?: { clientPingTimeout?: number; serverPingTimeout?: number; connectTimeoutMs?: number };
+  /** Told of every failed Web API / response_url call, by error code (the metrics). */
+  onApiError?: (code: string) => void;
+}
+
+export interface SlackChannel extends Channel {
+  /** The `slack` readiness check: auth.test passed, and Web API calls are not failing in a row. */
+  readiness(): CheckResult;
+  /** True while Slack requests are arriving (HTTP mode): other channels' engine work should wait a moment. */
+  acking(): boolean;
 }
 
 export interface CreateSlackChannelOptions {
@@ -36,12 +48,14 @@ function within<T>(promise: Promise<T>, ms: number): Promise<{ done: true; value
   return Promise.race([promise.then((value) => ({ done: true as const, value })), timeout]).finally(() => clearTimeout(timer));
 }
 
-async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Promise<void> {
+async function checkBotToken(app: App, config: SlackConfig, logger: Logger, health: SlackApiHealth): Promise<void> {
   try {
     const identity = await app.client.auth.test({ token: config.botToken });
+    health.authOk();
     logger.info({ event: 'slack_identity', team: identity.team_id, botUserId: identity.user_id, botId: identity.bot_id });
   } catch (err) {
     const { slackError } = describeSlackError(err);
+    health.authFailed(slackError);
     if (FATAL_AUTH.has(slackError)) {
       throw new AppError(
         'SLACK_API_FAILED',
@@ -59,14 +73,19 @@ async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Pro
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {}, questionLog }: CreateSlackChannelOptions): Channel {
+export function createSlackChannel({ config, engine, logger, options = {}, questionLog }: CreateSlackChannelOptions): SlackChannel {
+  let app: App | undefined;
+  const health = new SlackApiHealth({
+    ...(options.onApiError ? { onError: options.onApiError } : {}),
+    ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+    probe: () => (app as App).client.auth.test({ token: config.botToken }),
+  });
   const httpReceiver =
     config.mode === 'http'
       ? new SlackHttpReceiver({
           signingSecret: config.signingSecret ?? '',
           logger,
-          ...(options.http?.bodyLimit ? { bodyLimit: options.http.bodyLimit } : {}),
-          ...(options.http?.ackTimeoutMs ? { ackTimeoutMs: options.http.ackTimeoutMs } : {}),
+          ...options.http,
         })
       : undefined;
   const socketReceiver =
@@ -83,14 +102,30 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
         })
       : undefined;
   const receiver = httpReceiver ?? socketReceiver;
-  const app = createSlackApp({
+  app = createSlackApp({
     config,
     engine,
     logger,
+    observeFetch: (fetch) => health.observe(fetch),
     ...(receiver ? { receiver } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(questionLog ? { questionLog } : {}),
   });
+  const bolt = app;
+
+  // Socket Mode events reach the app through processEvent: count them, so shutdown knows what is under way.
+  const socketEvents = new InFlight();
+  if (socketReceiver) {
+    const processEvent = bolt.processEvent.bind(bolt);
+    bolt.processEvent = async (event) => {
+      const finished = socketEvents.start();
+      try {
+        return await processEvent(event);
+      } finally {
+        finished();
+      }
+    };
+  }
 
   if (socketReceiver) {
     const client = socketReceiver.client;
@@ -100,19 +135,40 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
   }
 
   let stopping: Promise<void> | undefined;
+  let draining: Promise<DrainReport> | undefined;
+  let receiverStopped: Promise<void> | undefined;
+  const stopReceiver = (): Promise<void> =>
+    (receiverStopped ??= bolt.stop().then(
+      () => undefined,
+      (err: unknown) => logger.warn({ event: 'slack_stop_failed' }, err),
+    ));
 
   return {
     name: 'slack',
+    readiness: () => health.check(),
+    acking: () => httpReceiver?.acking ?? false,
+
+    drain(deadline: number): Promise<DrainReport> {
+      draining ??= httpReceiver
+        ? httpReceiver.drain(deadline)
+        : (async () => {
+            // No new events: close the socket first (Slack sends them to our other connections, or retries).
+            await within(stopReceiver(), Math.max(0, deadline - Date.now()));
+            return socketEvents.settle(deadline);
+          })();
+      return draining;
+    },
+
     ...(httpReceiver ? { handleRequest: (req, res) => httpReceiver.handleRequest(req, res) } : {}),
 
     async start(): Promise<void> {
-      await checkBotToken(app, config, logger);
+      await checkBotToken(bolt, config, logger, health);
       if (!socketReceiver) {
-        await app.start();
+        await bolt.start();
         logger.info({ event: 'slack_ready', mode: 'http' });
         return;
       }
-      const connecting = app.start();
+      const connecting = bolt.start();
       const outcome = await within(connecting, options.socket?.connectTimeoutMs ?? 10_000).catch((err: unknown) => {
         const { slackError } = describeSlackError(err);
         throw new AppError(
@@ -132,9 +188,9 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
 
     stop(): Promise<void> {
       stopping ??= (async () => {
-        const stopped = app.stop().catch((err: unknown) => logger.warn({ event: 'slack_stop_failed' }, err));
-        const outcome = await within(stopped, 5_000);
-        logger.info({ event: 'slack_stopped', clean: outcome.done });
+        const outcome = await within(stopReceiver(), 5_000);
+        // Only whether the receiver closed in time; shutdown's own record counts answers kept and dropped.
+        logger.info({ event: 'slack_stopped', closedInTime: outcome.done });
       })();
       return stopping;
     },

@@ -87,10 +87,12 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
   return {
     name: 'web',
     handleRequest: serve,
+    handleUpgrade: (req, socket, head) => adapter.handleUpgrade(req, socket, head),
     async start(server: Server) {
       adapter.attach(server);
       logger.info({ event: 'web_chat_ready', path: adapter.path });
     },
+    drain: (deadline) => adapter.drain(deadline),
     stats: () => ({ connections: adapter.connectionCount, addresses: adapter.addressCount }),
     stop() {
       stopped ??= adapter.close().then(() => controller.shutdown());

@@ -113,6 +113,19 @@ export function fixtureEngine(): Engine {
   };
 }
 
+/** The fixture engine, but every question keeps the CPU busy for `ms` first, like an expensive question. */
+export function slowEngine(ms: number): Engine {
+  const engine = fixtureEngine();
+  return {
+    ...engine,
+    ask(question) {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      return engine.ask(question);
+    },
+  };
+}
+
 let loaded: Engine | undefined;
 /** The real engine over the project's content, loaded once per test file. */
 export function realEngine(): Engine {
@@ -148,8 +161,12 @@ export interface TestClient {
 }
 
 /** A ws client that defaults to the page's own origin. */
-export async function openClient(port: number, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: `http://127.0.0.1:${port}`, autoPong: options.autoPong ?? true });
+export async function openClient(port: number, options: { autoPong?: boolean; headers?: Record<string, string> } = {}): Promise<TestClient> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+    origin: `http://127.0.0.1:${port}`,
+    autoPong: options.autoPong ?? true,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
   const received: WebMessage[] = [];
   const waiters: ((m: WebMessage) => void)[] = [];
   let taken = 0;

@@ -26,7 +26,7 @@ export function answerCommand(deps: SlackDeps) {
     try {
       message = await commandReply(deps, command.text ?? '', command.user_id, command.channel_id);
     } catch (err) {
-      deps.logger.error({ event: 'slack_command_failed', user: command.user_id, channel: command.channel_id }, err);
+      deps.logger.error({ event: 'slack_command_failed', user: command.user_id, slackChannel: command.channel_id }, err);
       message = renderNotice(MESSAGES.internalError);
     }
     await ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
