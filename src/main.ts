@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Channel } from './channels/channel.js';
 import { createSlackChannel } from './channels/slack/channel.js';
 import { createWebChannel } from './channels/web/channel.js';
@@ -8,10 +7,10 @@ import { configSecrets, parseConfig } from './config.js';
 import { loadEngine } from './core/engine.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
+import { projectRoot as root } from './project-root.js';
 import { createHttpServer, listen } from './server.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
   const envFile = resolve(root, '.env');

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../core/engine.js';
 import type { Engine, Reply } from '../core/types.js';
 import { AppError } from '../errors.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 const USAGE = `Usage:
   npm run ask -- "When did the talks begin?"          readable answer with its source sentence

@@ -7,7 +7,7 @@ import { createEngine, loadEngine } from '../core/engine.js';
 import { parseLabelled, type LabelledQuestion } from '../core/evaluate.js';
 import type { Intent } from '../core/types.js';
 import { seededRandom } from './random.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Medians and ratios against

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../core/engine.js';
 import { evaluate, parseLabelled, type Report } from '../core/evaluate.js';
 import { renderHtml } from './eval-html.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(6);
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProjectRoot } from '../../../src/channels/web/channel.js';
+import { projectRoot } from '../../../src/project-root.js';
 import { realEngine, startWebChat, type RunningWebChat } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,7 +41,7 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     if (!haveChromium) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this).`);
     }
-    chat = await startWebChat({ engine: realEngine(), root: findProjectRoot() });
+    chat = await startWebChat({ engine: realEngine(), root: projectRoot });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
