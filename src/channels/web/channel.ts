@@ -35,6 +35,9 @@ export function articlePayload(engine: Engine): unknown {
       connecting: MESSAGES.web.connecting,
       connected: MESSAGES.web.connected,
       offline: MESSAGES.web.offline,
+      feedbackUp: MESSAGES.web.feedbackUp,
+      feedbackDown: MESSAGES.web.feedbackDown,
+      feedbackThanks: MESSAGES.web.feedbackThanks,
     },
   };
 }
