@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMAND } from '../src/channels/slack/listeners/commands/index.js';
+import { COMMAND } from '../src/channels/slack/listeners/commands/answer-command.js';
 import { projectRoot } from '../src/project-root.js';
 
 interface Manifest {
