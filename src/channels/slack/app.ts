@@ -33,15 +33,15 @@ export interface CreateSlackAppOptions {
   config: SlackConfig;
   engine: Engine;
   logger: Logger;
-  /** Defaults to Bolt's own receiver for the mode; channel.ts passes the shared-server one. */
-  receiver?: Receiver;
+  /** The shared-server HTTP receiver or the Socket Mode one (channel.ts picks it by mode). */
+  receiver: Receiver;
   tuning?: SlackTuning;
 }
 
 type FetchFn = typeof globalThis.fetch;
 
 /** fetch with a deadline, for Bolt's respond() (the WebClient has its own `timeout`). */
-export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
+function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
   return (input, init) => {
     const deadline = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -50,7 +50,7 @@ export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): 
 }
 
 /** Options for every WebClient the app makes: base URL (GovSlack, simulator), timeout, bounded retries. */
-export function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}): webApi.WebClientOptions {
+function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}): webApi.WebClientOptions {
   const timeout = tuning.webApiTimeoutMs ?? 10_000;
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -117,11 +117,7 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
   let app: App | undefined;
   app = new App({
     authorize: cachedAuthorize(() => app as App, config.botToken),
-    ...(receiver
-      ? { receiver }
-      : config.mode === 'socket'
-        ? { socketMode: true, appToken: config.appToken ?? '' }
-        : { signingSecret: config.signingSecret ?? '' }),
+    receiver,
     logger: boltLogger,
     logLevel: logger.getLevel() as LogLevel,
     clientOptions: webClientOptions(config, tuning),

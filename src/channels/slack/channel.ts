@@ -58,7 +58,8 @@ async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Pro
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
 export function createSlackChannel({ config, engine, logger, options = {} }: CreateSlackChannelOptions): Channel {
-  const httpReceiver =
+  // Exactly one receiver, chosen by the mode: HTTP on the shared server, or a Socket Mode connection.
+  const receiver =
     config.mode === 'http'
       ? new SlackHttpReceiver({
           signingSecret: config.signingSecret ?? '',
@@ -66,10 +67,7 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
           ...(options.http?.bodyLimit ? { bodyLimit: options.http.bodyLimit } : {}),
           ...(options.http?.ackTimeoutMs ? { ackTimeoutMs: options.http.ackTimeoutMs } : {}),
         })
-      : undefined;
-  const socketReceiver =
-    config.mode === 'socket'
-      ? new SocketModeReceiver({
+      : new SocketModeReceiver({
           appToken: config.appToken ?? '',
           logger: toBoltLogger(logger),
           ...(options.socket?.clientPingTimeout ? { clientPingTimeout: options.socket.clientPingTimeout } : {}),
@@ -78,10 +76,10 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
           installerOptions: {
             clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), timeout: options.tuning?.webApiTimeoutMs ?? 10_000 },
           },
-        })
-      : undefined;
-  const receiver = httpReceiver ?? socketReceiver;
-  const app = createSlackApp({ config, engine, logger, ...(receiver ? { receiver } : {}), ...(options.tuning ? { tuning: options.tuning } : {}) });
+        });
+  const httpReceiver = receiver instanceof SlackHttpReceiver ? receiver : undefined;
+  const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : undefined;
+  const app = createSlackApp({ config, engine, logger, receiver, ...(options.tuning ? { tuning: options.tuning } : {}) });
 
   if (socketReceiver) {
     const client = socketReceiver.client;

@@ -18,7 +18,7 @@ export interface WebChannelOptions {
 }
 
 /** What GET /api/article returns: the article to show beside the chat, plus the page's fixed texts. */
-export function articlePayload(engine: Engine): unknown {
+function articlePayload(engine: Engine): unknown {
   const { article } = engine;
   return {
     title: article.title,
