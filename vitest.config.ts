@@ -1,11 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// Slow tests start processes (the built CLI, the app for the reliability scenarios) or a browser.
+// `npm run test:unit` runs the rest, in seconds; `npm test` runs both.
+const SLOW = ['test/cli/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/channels/web/browser.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // 2-core machines: keep parallelism modest so timing-sensitive e2e tests stay honest.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: SLOW } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
   },
 });
