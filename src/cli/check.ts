@@ -23,19 +23,35 @@ function main(): number {
   }
   if (gaps.length > 0) out.push(`  ${gaps.length} sentence(s) no intent grounds: ${gaps.join(', ')}`);
 
+  let confusable = 0;
   if (errors.length === 0) {
     const engine = createEngine(content);
     const pairs = confusablePairs(engine.matcher);
-    out.push('', `Confusable pairs: example questions that match another intent better (${pairs.reduce((n, p) => n + p.questions.length, 0)} questions)`);
+    confusable = pairs.reduce((n, p) => n + p.questions.length, 0);
+    out.push('', `Confusable example questions: ${confusable} match another intent (of another sentence) better than their own, with themselves left out`);
     if (pairs.length === 0) out.push('  none');
     for (const p of pairs.slice(0, 25)) out.push(`  ${p.intent} → ${p.matches}: ${p.questions.map((q) => `"${q}"`).join(', ')}`);
+    if (confusable > 0) {
+      out.push(
+        '  They are not errors: the bot still works. But each one teaches the matcher that two facts are asked alike, which',
+        '  costs "did you mean" prompts and risks wrong answers. Treat the count as a budget that only shrinks: reword or',
+        '  delete an example so it asks about its own fact, or move it to the intent it really asks about.',
+      );
+    }
   }
 
   out.push('', `${errors.length} error(s), ${warnings.length} warning(s)`);
   for (const e of errors) out.push(`  error: ${formatContentProblem(e)}`);
   for (const w of warnings) out.push(`  warning: ${formatContentProblem(w)}`);
+  const failed = errors.length > 0 || gaps.length > 0;
+  out.push(
+    '',
+    failed
+      ? `Verdict: FAIL: fix the ${errors.length} error(s)${gaps.length > 0 ? ` and ground sentence(s) ${gaps.join(', ')}` : ''} above; the bot refuses to start on this content.`
+      : `Verdict: OK: the content is valid and grounds every sentence${warnings.length > 0 ? `; ${warnings.length} warning(s) to look at` : ''}${confusable > 0 ? `; ${confusable} confusable example question(s) to reduce` : ''}.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
-  return errors.length > 0 || gaps.length > 0 ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
 process.exitCode = main();

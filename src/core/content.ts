@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { z } from 'zod';
 import { ContentError, type ContentProblem } from '../errors.js';
-import type { Thresholds } from './decide.js';
 import { loadIntents, loadAliases } from './intents.js';
 import { loadArticle } from './knowledge.js';
-import { Normalizer, type AliasTable } from './normalize.js';
+import { Normalizer, type AliasTable } from './matching/query.js';
+import { DEFAULT_TUNING, type Tuning, TuningOverridesSchema, tune } from './matching/tuning.js';
 import type { Article, Intent } from './types.js';
 
 export interface ContentPaths {
@@ -34,24 +33,20 @@ export interface Content {
   aliases: AliasTable;
   normalizer: Normalizer;
   intents: Intent[];
-  thresholds: Thresholds;
+  tuning: Tuning;
   errors: ContentProblem[];
   warnings: ContentProblem[];
 }
 
-const unit = z.number().min(0).max(1);
-const ThresholdsSchema = z
-  .object({ answer: unit, margin: unit, clarify: unit, suggestions: z.number().int().min(1).max(5) })
-  .strict()
-  .refine((t) => t.clarify <= t.answer, { message: 'clarify must not be above answer', path: ['clarify'] });
-
-export function loadThresholds(file: string): { thresholds?: Thresholds; problems: ContentProblem[] } {
+/** `intents/thresholds.yaml`: overrides of the matching tuning (src/core/matching/tuning.ts), validated. */
+export function loadTuning(file: string): { tuning?: Tuning; problems: ContentProblem[] } {
   try {
-    const parsed = ThresholdsSchema.safeParse(load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }));
-    if (parsed.success) return { thresholds: parsed.data, problems: [] };
-    return { problems: parsed.error.issues.map((i) => ({ file, field: i.path.join('.'), message: i.message })) };
+    const parsed = TuningOverridesSchema.safeParse(load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }) ?? {});
+    if (!parsed.success) return { problems: parsed.error.issues.map((i) => ({ file, field: i.path.join('.') || undefined, message: i.message })) };
+    return { tuning: tune(parsed.data), problems: [] };
   } catch (err) {
-    return { problems: [{ file, message: (err as Error).message.split('\n')[0] ?? 'cannot read thresholds' }] };
+    const field = err instanceof RangeError ? 'clarify' : undefined;
+    return { problems: [{ file, ...(field ? { field } : {}), message: (err as Error).message.split('\n')[0] ?? 'cannot read thresholds' }] };
   }
 }
 
@@ -80,7 +75,7 @@ export function loadContent(paths: ContentPaths, root?: string): Content {
   const { aliases, problems: aliasProblems } = loadAliases(paths.aliasesFile);
   const normalizer = new Normalizer(aliases);
   const { intents, errors, warnings } = loadIntents(paths.intentsFiles, article, normalizer);
-  const { thresholds, problems: thresholdProblems } = loadThresholds(paths.thresholdsFile);
+  const { tuning, problems: thresholdProblems } = loadTuning(paths.thresholdsFile);
   const rel = (p: ContentProblem): ContentProblem => (root ? { ...p, file: relative(root, p.file) || p.file } : p);
   return {
     version: contentVersion(paths),
@@ -88,7 +83,7 @@ export function loadContent(paths: ContentPaths, root?: string): Content {
     aliases,
     normalizer,
     intents,
-    thresholds: thresholds ?? { answer: 1, margin: 1, clarify: 1, suggestions: 3 },
+    tuning: tuning ?? DEFAULT_TUNING,
     errors: [...aliasProblems, ...errors, ...thresholdProblems].map(rel),
     warnings: warnings.map(rel),
   };

@@ -1,13 +1,11 @@
 import { MESSAGES } from '../messages.js';
 import { defaultPaths, loadContentOrThrow, type ContentPaths } from './content.js';
-import { decide, type Thresholds } from './decide.js';
-import { Matcher, type MatcherOptions, type Ranking } from './matcher.js';
-import type { Normalizer } from './normalize.js';
+import { decide } from './matching/decide.js';
+import { Matcher, type Ranking } from './matching/matcher.js';
+import type { Normalizer } from './matching/query.js';
+import { type Tuning, type TuningOverrides, tune } from './matching/tuning.js';
 import { ReplyBuilder, suggestionFor } from './reply.js';
 import type { Article, Engine, Intent, Reply, Suggestion } from './types.js';
-
-/** Longer messages are politely refused before any matching work is done. */
-export const MAX_QUESTION_CHARS = 1_000;
 
 // Control characters carry no meaning in a question; keep tabs and newlines as spaces.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -16,8 +14,7 @@ export interface EngineParts {
   article: Article;
   intents: readonly Intent[];
   normalizer: Normalizer;
-  thresholds: Thresholds;
-  matcherOptions?: MatcherOptions;
+  tuning: Tuning;
   /** The content's hash (see `contentVersion`); 'unversioned' for engines built from values in tests. */
   version?: string;
 }
@@ -25,7 +22,7 @@ export interface EngineParts {
 /** An Engine plus the raw ranking, for the evaluation and the validator. */
 export interface InspectableEngine extends Engine {
   readonly matcher: Matcher;
-  readonly thresholds: Thresholds;
+  readonly tuning: Tuning;
   rank(question: string): Ranking;
 }
 
@@ -46,16 +43,17 @@ function spread(pool: readonly Intent[], count: number): Suggestion[] {
 }
 
 export function createEngine(parts: EngineParts): InspectableEngine {
-  const { article, intents, normalizer, thresholds } = parts;
-  const matcher = new Matcher(intents, normalizer, parts.matcherOptions);
+  const { article, intents, normalizer, tuning } = parts;
+  const matcher = new Matcher(intents, normalizer, tuning);
+  const maxChars = tuning.maxQuestionChars;
   const pool = examplePool(intents);
-  const replies = new ReplyBuilder(article, intents, spread(pool, 3));
+  const replies = new ReplyBuilder(article, intents, spread(pool, 3), pool.map(suggestionFor));
   const byId = new Map(intents.map((i) => [i.id, i]));
 
   const clean = (question: unknown): string | null => {
     if (typeof question !== 'string') return null;
     // Trim before cleaning only a bounded prefix: a huge message costs O(1) beyond its length check.
-    if (question.length > MAX_QUESTION_CHARS * 4) return question.slice(0, MAX_QUESTION_CHARS * 4);
+    if (question.length > maxChars * 4) return question.slice(0, maxChars * 4);
     return question.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
   };
 
@@ -64,22 +62,22 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     article,
     intents,
     matcher,
-    thresholds,
+    tuning,
     rank: (question) => matcher.rank(question),
     ask(question: string): Reply {
       const text = clean(question);
       if (text === null) return replies.invalid('', MESSAGES.empty);
-      if (text.length > MAX_QUESTION_CHARS) return replies.invalid(`${text.slice(0, 80)}…`, MESSAGES.tooLong);
+      if (text.length > maxChars) return replies.invalid(`${text.slice(0, 80)}…`, MESSAGES.tooLong);
       if (text === '') return replies.invalid('', MESSAGES.empty);
       const ranking = matcher.rank(text);
-      const reply = replies.fromDecision(text, decide(ranking, thresholds));
+      const reply = replies.fromDecision(text, decide(ranking, tuning));
       return { ...reply, candidates: ranking.candidates.slice(0, 3).map((c) => ({ intent: c.intent.id, score: Math.round(c.score * 1000) / 1000 })) };
     },
     answerIntent(intentId: string): Reply | undefined {
       const intent = byId.get(intentId);
       if (!intent) return undefined;
       const question = intent.questions[0] as string;
-      if (intent.unanswerable) return replies.fromDecision(question, { kind: 'no-match' });
+      if (intent.unanswerable) return replies.fromDecision(question, { kind: 'no-match', reason: 'unanswerable' });
       return replies.answer(question, intent, 1);
     },
     examples(count = 3): readonly Suggestion[] {
@@ -91,12 +89,13 @@ export function createEngine(parts: EngineParts): InspectableEngine {
 export interface LoadEngineOptions {
   root: string;
   paths?: Partial<ContentPaths>;
-  matcherOptions?: MatcherOptions;
+  /** Knobs to set over the content's own tuning (experiments and tests). */
+  tuning?: TuningOverrides;
 }
 
 /** Load, validate and index the content; throws a ContentError naming every problem. */
 export function loadEngine(options: LoadEngineOptions): InspectableEngine {
   const paths = { ...defaultPaths(options.root), ...options.paths };
   const content = loadContentOrThrow(paths, options.root);
-  return createEngine({ ...content, ...(options.matcherOptions ? { matcherOptions: options.matcherOptions } : {}) });
+  return createEngine({ ...content, tuning: options.tuning ? tune({ ...content.tuning, ...options.tuning }) : content.tuning });
 }

@@ -10,7 +10,8 @@ let yamlModule: YamlModule | undefined;
 const yamlLib = (): YamlModule => (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
 import { z } from 'zod';
 import type { ContentProblem } from '../errors.js';
-import { foldText, type AliasTable, type Normalizer } from './normalize.js';
+import { foldText } from './matching/fold.js';
+import type { AliasTable, Normalizer } from './matching/query.js';
 import type { Article, Intent, Sentence } from './types.js';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,5 +1,5 @@
 import { MESSAGES } from '../messages.js';
-import type { Decision } from './decide.js';
+import type { Decision } from './matching/decide.js';
 import type { Article, Intent, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
 
 export function suggestionFor(intent: Intent): Suggestion {
@@ -21,12 +21,14 @@ export class ReplyBuilder {
     private readonly article: Article,
     intents: readonly Intent[],
     private readonly exampleList: readonly Suggestion[],
+    /** Questions that answer from across the article, one or more per sentence: where varied examples come from. */
+    private readonly examplePool: readonly Suggestion[] = exampleList,
   ) {
     this.byId = new Map(intents.map((i) => [i.id, i]));
   }
 
   private base(kind: ReplyKind, question: string): Reply {
-    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [] };
+    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [], reason: null };
   }
 
   /** A confident answer (or small talk) for one intent. */
@@ -65,16 +67,36 @@ export class ReplyBuilder {
       }
       case 'no-match': {
         // A known unanswerable question gets its own honest wording ("The article doesn't say who leads ISIS.").
-        const decline = decision.best?.intent.unanswerable ? decision.best.intent.answer : MESSAGES.notCovered;
+        const decline =
+          decision.reason === 'off-topic'
+            ? MESSAGES.offTopic
+            : decision.reason === 'unanswerable' && decision.best
+              ? decision.best.intent.answer
+              : MESSAGES.notCovered;
+        const suggestions = this.examplesFor(question);
         return {
           ...this.base('no-match', question),
+          reason: decision.reason,
           confidence: round(decision.best?.score ?? 0),
-          suggestions: this.exampleList,
+          suggestions,
           message: decline,
-          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
+          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}`,
         };
       }
     }
+  }
+
+  /**
+   * Example questions for a reply that has no answer: three from the pool, starting at a place the
+   * question picks, so replies vary from one question to the next (and the same question gets the same).
+   */
+  private examplesFor(question: string): readonly Suggestion[] {
+    const pool = this.examplePool;
+    if (pool.length <= 3) return pool;
+    let h = 0;
+    for (let i = 0; i < Math.min(question.length, 200); i++) h = (h * 31 + question.charCodeAt(i)) >>> 0;
+    const step = Math.floor(pool.length / 3);
+    return [0, 1, 2].map((k) => pool[(h + k * step) % pool.length] as Suggestion);
   }
 
   invalid(question: string, message: string): Reply {

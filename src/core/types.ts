@@ -40,6 +40,8 @@ export interface Intent {
   location: { file: string; line: number };
 }
 
+export type NoMatchReason = 'unanswerable' | 'off-topic' | 'not-covered';
+
 export type ReplyKind = 'answer' | 'clarify' | 'no-match' | 'chat' | 'invalid';
 
 export interface SourceRef {
@@ -72,6 +74,11 @@ export interface Reply {
   source: SourceRef | null;
   /** 0..1; how sure the matcher is of the best intent. */
   confidence: number;
+  /**
+   * `no-match` only: why there is no answer. `unanswerable`: a question we know the article can't
+   * answer; `off-topic`: not about the article, or asking an opinion; `not-covered`: anything else.
+   */
+  reason: NoMatchReason | null;
   /** `clarify`: the "did you mean" choices. `no-match`/`invalid`: example questions. */
   suggestions: readonly Suggestion[];
   /** `answer`: related questions worth asking next. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPaths, loadContent } from '../../src/core/content.js';
 import { loadEngine } from '../../src/core/engine.js';
 import { addedFacts, coverage } from '../../src/core/intents.js';
-import { Normalizer } from '../../src/core/normalize.js';
+import { Normalizer } from '../../src/core/matching/query.js';
 import { ContentError, formatContentProblem } from '../../src/errors.js';
 import { fixtureRoot, fixtureWith } from '../support/content-fixture.js';
 

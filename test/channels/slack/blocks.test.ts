@@ -39,6 +39,7 @@ const suggestions: Suggestion[] = [
 function reply(overrides: Partial<Reply>): Reply {
   const base: Omit<Reply, 'message'> = {
     candidates: [],
+    reason: null,
     kind: 'answer',
     question: 'What is first?',
     intent: 'first',

@@ -71,6 +71,7 @@ function answerFor(question: string, i: Intent): Reply {
     related: EXAMPLES.filter((e) => e.intent !== i.id),
     text: i.answer,
     candidates: [{ intent: i.id, score: 1 }],
+    reason: null,
   };
 }
 
@@ -99,6 +100,7 @@ export function fixtureEngine(): Engine {
         related: [],
         text: 'not covered',
         candidates: [],
+        reason: 'not-covered',
       };
     },
     answerIntent(id) {

@@ -12,6 +12,7 @@ const EXAMPLES = [
 const reply = (overrides: Partial<Reply>): Reply => {
   const base: Omit<Reply, 'message'> = {
     candidates: [],
+    reason: null,
     kind: 'answer',
     question: 'q',
     intent: null,

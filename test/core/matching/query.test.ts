@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Normalizer, foldText, stem } from '../../src/core/normalize.js';
+import { foldText } from '../../../src/core/matching/fold.js';
+import { Normalizer } from '../../../src/core/matching/query.js';
+import { stem } from '../../../src/core/matching/stem.js';
 
 const n = new Normalizer({ us: ['united states', 'u.s.', 'america', 'washington'], isis: ['isil', 'daesh', "da'esh", 'islamic state'], talks: ['negotiations', 'dialogue'] });
+/** A person's question through the query stage, with no spelling correction. */
+const asked = (text: string, maxWords = 60): string[] => n.query(text, { maxWords, correct: (w) => w }).tokens.map((t) => t.token);
 
 describe('folding text', () => {
   it('lowercases, strips diacritics, invisible characters and punctuation', () => {
@@ -33,7 +37,11 @@ describe('normalising to tokens', () => {
 
   it('reads texting shorthand as the words it stands for, in questions and content alike', () => {
     expect(n.tokens('wen did u n washington start negotiations abt isil')).toEqual(n.tokens('when did you and washington start negotiations about isil'));
-    expect(n.tokens('wat r the talks abt', { correct: (w) => w })).toEqual(['what', 'talks']);
+    expect(asked('wat r the talks abt')).toEqual(['what', 'talks']);
+  });
+
+  it('reads a question as its content would be read', () => {
+    for (const text of ['When did the negotiations begin?', 'ten years, four operatives', 'Da’esh and the Islamic State']) expect(asked(text)).toEqual(n.tokens(text));
   });
 
   it('drops framing that points into the text or asks for a summary', () => {
@@ -52,7 +60,7 @@ describe('normalising to tokens', () => {
   });
 
   it('stops after maxWords words', () => {
-    expect(n.tokens('alpha beta gamma delta', { maxWords: 2 })).toEqual(['alpha', 'beta']);
+    expect(asked('alpha beta gamma delta', 2)).toEqual(['alpha', 'beta']);
   });
 });
 
