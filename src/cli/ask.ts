@@ -23,6 +23,8 @@ interface AskResult {
   question: string;
   answered: boolean;
   kind: Reply['kind'];
+  /** `no-match` only: unanswerable (a known topic the article does not cover), off-topic or not-covered. */
+  reason: Reply['reason'];
   /** The matched intent; for a known unanswerable topic ("who leads ISIS?"), that topic's intent. */
   intent: string | null;
   answer: string | null;
@@ -35,7 +37,7 @@ interface AskResult {
 
 /** The intent behind a reply, including the unanswerable topic a "the article doesn't say…" was chosen for. */
 function intentOf(reply: Reply, engine: Engine): string | null {
-  if (reply.intent !== null || reply.kind !== 'no-match') return reply.intent;
+  if (reply.intent !== null || reply.reason !== 'unanswerable') return reply.intent;
   const best = reply.candidates[0];
   const intent = best && engine.intents.find((i) => i.id === best.intent);
   return intent?.unanswerable ? intent.id : null;
@@ -46,6 +48,7 @@ function toResult(question: string, reply: Reply, engine: Engine): AskResult {
     question,
     answered: reply.kind === 'answer' && reply.source !== null,
     kind: reply.kind,
+    reason: reply.reason,
     intent: intentOf(reply, engine),
     answer: reply.answer,
     source: reply.source ? { ...reply.source } : null,

@@ -29,7 +29,7 @@ describe('npm run ask (built CLI)', () => {
     const lines = out.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0] as string);
-    expect(Object.keys(result)).toEqual(['question', 'answered', 'kind', 'intent', 'answer', 'source', 'confidence', 'suggestions', 'related', 'reply']);
+    expect(Object.keys(result)).toEqual(['question', 'answered', 'kind', 'reason', 'intent', 'answer', 'source', 'confidence', 'suggestions', 'related', 'reply']);
     expect(result).toMatchObject({ answered: true, kind: 'answer', source: { number: 8, paragraph: 3 } });
     expect(result.source.sentence).toMatch(/^The Pentagon recently announced a raid in Syria that killed four ISIS operatives/);
     expect(result.confidence).toBeGreaterThan(0);
@@ -55,13 +55,13 @@ describe('npm run ask (built CLI)', () => {
 
   it('--json names the intent of a known unanswerable topic, and still does not answer it', () => {
     const result = JSON.parse(run(['--json', 'Who leads ISIS?']).stdout);
-    expect(result).toMatchObject({ answered: false, kind: 'no-match', intent: 'isis-leadership', source: null, related: [] });
+    expect(result).toMatchObject({ answered: false, kind: 'no-match', reason: 'unanswerable', intent: 'isis-leadership', source: null, related: [] });
     expect(result.reply).toMatch(/^The article doesn't say who leads ISIS\./);
   });
 
   it('--json gives no intent when nothing known matches', () => {
     const result = JSON.parse(run(['--json', 'xyzzy plugh']).stdout);
-    expect(result).toMatchObject({ answered: false, kind: 'no-match', intent: null });
+    expect(result).toMatchObject({ answered: false, kind: 'no-match', reason: expect.stringMatching(/^(off-topic|not-covered)$/), intent: null });
   });
 
   it('--jsonl answers one line per input line, in order, empty lines not answered', () => {
