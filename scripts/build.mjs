@@ -43,7 +43,14 @@ function stampTime() {
 const force = process.argv.includes('--force');
 if (force || newestInput() >= stampTime()) {
   const started = new Date();
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    // e.g. `npm ci --omit=dev`: say what to do instead of printing a resolver stack.
+    process.stderr.write('dist/ needs building, but TypeScript is not installed. Run `npm ci` (with dev dependencies) first.\n');
+    process.exit(1);
+  }
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   mkdirSync(dirname(stamp), { recursive: true });
