@@ -9,6 +9,8 @@ export const MESSAGES = {
   notCovered: "The article doesn't say. It covers the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
   offTopic:
     "I can only answer what this article says, and that isn't in it. The article is about the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
+  noReason: "The article doesn't say why.",
+  nothingMore: "That's all the article says about that. You could ask about another part of it:",
   unsure: "I'm not sure which part of the article you mean. Did you mean one of these?",
   tryAsking: 'You could ask:',
   internalError: 'Sorry, something went wrong on my side while answering. Please try again in a moment.',

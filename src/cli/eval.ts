@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEngine, type InspectableEngine } from '../core/engine.js';
 import { evaluate, parseLabelled, type Prediction, type Report } from '../core/evaluate.js';
+import { parseConversations, parseTwoPart, scoreConversations, scoreTwoPart } from '../core/evaluate-conversations.js';
 import { renderHtml } from './eval-html.js';
 import { projectRoot } from '../project-root.js';
 
@@ -16,6 +17,8 @@ Evaluates the engine on labelled question sets (default: test/eval/holdout.tsv).
   --json         the figures as JSON
   --html FILE    where to write the HTML report (default reports/eval-report.html)
   --misses FILE  where to write the misses as TSV (default reports/eval-misses.tsv)
+  --conversations FILE   also score a conversation set: first turns, follow-ups (and each turn alone, the baseline)
+  --two-part FILE        also score a set of two- and three-part questions
   --help         this text`;
 
 function summaryLine(name: string, r: Report): string {
@@ -76,6 +79,29 @@ function missesTsv(engine: InspectableEngine, misses: readonly Prediction[]): st
   return `${['outcome', 'expected', 'reply', 'intent', 'score', 'where', 'question', 'message'].join('\t')}\n${rows.join('\n')}\n`;
 }
 
+const share = (right: number, total: number): string => `${pct(total === 0 ? 0 : right / total)} (${right}/${total})`;
+
+function conversationLine(engine: InspectableEngine, file: string): string {
+  const conversations = parseConversations(readFileSync(file, 'utf8'), engine, file);
+  const withContext = scoreConversations(engine, conversations);
+  const alone = scoreConversations(engine, conversations, false);
+  const name = relative(process.cwd(), file);
+  const lines = [
+    `${name}: ${withContext.conversations} conversations`,
+    `  first turns      ${share(withContext.firstTurns.right, withContext.firstTurns.total)}`,
+    `  follow-ups       ${share(withContext.followUps.right, withContext.followUps.total)}  (each turn alone: ${share(alone.followUps.right, alone.followUps.total)}); wrong answers ${withContext.followUpsWrong}`,
+  ];
+  if (process.argv.includes('--errors')) for (const m of withContext.misses) lines.push(`  miss ${m.id} line ${m.line}: "${m.question}" expected ${m.expected}, got ${m.got}`);
+  return lines.join('\n');
+}
+
+function twoPartLine(engine: InspectableEngine, file: string, errors: boolean): string {
+  const score = scoreTwoPart(engine, parseTwoPart(readFileSync(file, 'utf8'), engine, file));
+  const lines = [`${relative(process.cwd(), file)}: every part right ${share(score.allRight, score.total)}`];
+  if (errors) for (const m of score.misses) lines.push(`  miss line ${m.line}: "${m.question}" expected ${m.expected}, got ${m.got}`);
+  return lines.join('\n');
+}
+
 function main(): number {
   let parsed;
   try {
@@ -87,6 +113,8 @@ function main(): number {
         json: { type: 'boolean' },
         errors: { type: 'boolean' },
         summary: { type: 'boolean' },
+        conversations: { type: 'string', multiple: true },
+        'two-part': { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     });
@@ -99,8 +127,13 @@ function main(): number {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const files = positionals.length > 0 ? positionals.map((p) => resolve(p)) : [join(projectRoot, 'test', 'eval', 'holdout.tsv')];
   const engine = loadEngine({ root: projectRoot });
+  const conversationFiles = values.conversations ?? [];
+  const twoPartFiles = values['two-part'] ?? [];
+  for (const f of conversationFiles) process.stdout.write(`${conversationLine(engine, f)}\n`);
+  for (const f of twoPartFiles) process.stdout.write(`${twoPartLine(engine, f, values.errors === true)}\n`);
+  if (positionals.length === 0 && (conversationFiles.length > 0 || twoPartFiles.length > 0)) return 0;
+  const files = positionals.length > 0 ? positionals.map((p) => resolve(p)) : [join(projectRoot, 'test', 'eval', 'holdout.tsv')];
   const names = files.map((f) => relative(process.cwd(), f));
   const load = (f: string) => parseLabelled(readFileSync(f, 'utf8'), engine, f);
   if (values.summary) {

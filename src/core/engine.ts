@@ -5,6 +5,9 @@ import { Matcher, type Ranking } from './matching/matcher.js';
 import type { Normalizer } from './matching/query.js';
 import { type Tuning, type TuningOverrides, tune } from './matching/tuning.js';
 import { ReplyBuilder, suggestionFor } from './reply.js';
+import { type ConversationContext, emptyContext, withTurn } from './conversation/context.js';
+import { splitParts } from './conversation/parts.js';
+import { type Resolution, resolveTurn } from './conversation/resolve.js';
 import type { Article, Engine, Intent, Reply, Suggestion } from './types.js';
 
 // Control characters carry no meaning in a question; keep tabs and newlines as spaces.
@@ -57,6 +60,63 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     return question.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
   };
 
+  const withCandidates = (reply: Reply, ranking: Ranking): Reply => ({
+    ...reply,
+    candidates: ranking.candidates.slice(0, 3).map((c) => ({ intent: c.intent.id, score: Math.round(c.score * 1000) / 1000 })),
+  });
+  const deps = { matcher, tuning, byId, primaryBySentence: new Map(pool.map((i) => [i.sentence?.number as number, i])) };
+
+  const replyTo = (text: string, r: Resolution): Reply => {
+    switch (r.kind) {
+      case 'decision':
+        return withCandidates(replies.fromDecision(text, r.decision), r.ranking);
+      case 'intent':
+        return replies.answer(text, r.intent, 1);
+      case 'nothing-more':
+        return replies.decline(text, MESSAGES.nothingMore, 'not-covered');
+      case 'no-reason':
+        return replies.decline(text, MESSAGES.noReason, 'not-covered');
+    }
+  };
+  const turnOf = (reply: Reply, topic: readonly string[]) => ({
+    intent: reply.kind === 'answer' ? reply.intent : null,
+    sentence: reply.kind === 'answer' ? (reply.source?.number ?? null) : null,
+    topic,
+  });
+
+  /** Validation shared by `ask` and `converse`: the cleaned text, or the reply that refuses it. */
+  const check = (question: string): { text: string } | { refusal: Reply } => {
+    const text = clean(question);
+    if (text === null || text === '') return { refusal: replies.invalid('', MESSAGES.empty) };
+    if (text.length > maxChars) return { refusal: replies.invalid(`${text.slice(0, 80)}…`, MESSAGES.tooLong) };
+    return { text };
+  };
+
+  const converse = (question: string, context: ConversationContext | undefined): { reply: Reply; context: ConversationContext } => {
+    const checked = check(question);
+    const start = context ?? emptyContext();
+    if ('refusal' in checked) return { reply: checked.refusal, context: start };
+    const { text } = checked;
+    const parts = splitParts(text, (part) => matcher.rank(part).topic.length > 0);
+    if (parts.length === 1) {
+      const r = resolveTurn(text, context, deps);
+      const reply = replyTo(text, r);
+      return { reply, context: withTurn(start, turnOf(reply, r.topic)) };
+    }
+    // Each part leans on the others for what "it" or "where?" means, and on the conversation before.
+    const own = parts.map((p) => matcher.rank(p).topic);
+    let next = start;
+    const replied = parts.map((part, i) => {
+      const others = [...new Set(own.filter((_, k) => k !== i).flat())];
+      const partContext = others.length > 0 ? withTurn(start, { intent: null, sentence: null, topic: others }) : context;
+      const r = resolveTurn(part, partContext, deps);
+      const reply = replyTo(part, r);
+      next = withTurn(next, turnOf(reply, r.topic));
+      return reply;
+    });
+    return { reply: replies.combine(text, replied), context: next };
+  };
+
   return {
     version: parts.version ?? 'unversioned',
     article,
@@ -65,14 +125,9 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     tuning,
     rank: (question) => matcher.rank(question),
     ask(question: string): Reply {
-      const text = clean(question);
-      if (text === null) return replies.invalid('', MESSAGES.empty);
-      if (text.length > maxChars) return replies.invalid(`${text.slice(0, 80)}…`, MESSAGES.tooLong);
-      if (text === '') return replies.invalid('', MESSAGES.empty);
-      const ranking = matcher.rank(text);
-      const reply = replies.fromDecision(text, decide(ranking, tuning));
-      return { ...reply, candidates: ranking.candidates.slice(0, 3).map((c) => ({ intent: c.intent.id, score: Math.round(c.score * 1000) / 1000 })) };
+      return converse(question, undefined).reply;
     },
+    converse,
     answerIntent(intentId: string): Reply | undefined {
       const intent = byId.get(intentId);
       if (!intent) return undefined;

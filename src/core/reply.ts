@@ -1,6 +1,6 @@
 import { MESSAGES } from '../messages.js';
 import type { Decision } from './matching/decide.js';
-import type { Article, Intent, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
+import type { Article, Intent, NoMatchReason, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
 
 export function suggestionFor(intent: Intent): Suggestion {
   return { intent: intent.id, question: intent.questions[0] as string };
@@ -97,6 +97,31 @@ export class ReplyBuilder {
     for (let i = 0; i < Math.min(question.length, 200); i++) h = (h * 31 + question.charCodeAt(i)) >>> 0;
     const step = Math.floor(pool.length / 3);
     return [0, 1, 2].map((k) => pool[(h + k * step) % pool.length] as Suggestion);
+  }
+
+  /** No answer, in words chosen by the caller ("The article doesn't say why."). */
+  decline(question: string, message: string, reason: NoMatchReason): Reply {
+    const suggestions = this.examplesFor(question);
+    return { ...this.base('no-match', question), reason, message, suggestions, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}` };
+  }
+
+  /** One reply for a question of several parts: each part's reply, and their messages together. */
+  combine(question: string, parts: readonly Reply[]): Reply {
+    const answered = parts.filter((p) => p.kind === 'answer');
+    const first = answered[0] ?? (parts[0] as Reply);
+    return {
+      ...this.base(answered.length > 0 ? 'answer' : first.kind, question),
+      intent: first.intent,
+      answer: answered.length > 0 ? answered.map((p) => p.answer).join(' ') : null,
+      message: parts.map((p) => p.message).join('\n'),
+      source: first.source,
+      confidence: answered.length > 0 ? Math.min(...answered.map((p) => p.confidence)) : first.confidence,
+      related: first.related,
+      reason: answered.length > 0 ? null : first.reason,
+      candidates: first.candidates,
+      text: parts.map((p) => p.text).join('\n\n'),
+      parts,
+    };
   }
 
   invalid(question: string, message: string): Reply {

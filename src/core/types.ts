@@ -1,3 +1,5 @@
+import type { ConversationContext } from './conversation/context.js';
+
 /** One sentence of the article, verbatim, numbered 1..N in reading order. */
 export interface Sentence {
   number: number;
@@ -87,6 +89,11 @@ export interface Reply {
   text: string;
   /** The matcher's best few intents with their scores, best first: for logs, review and explanation. */
   candidates: readonly ScoredIntent[];
+  /**
+   * A question of two or three parts ("who announced the raid and how many died?"): one reply per part,
+   * in order, each with its own source or its own "the article doesn't say". Absent for one question.
+   */
+  parts?: readonly Reply[];
 }
 
 export interface ScoredIntent {
@@ -99,8 +106,13 @@ export interface Engine {
   readonly version: string;
   readonly article: Article;
   readonly intents: readonly Intent[];
-  /** Answer a free-text question. Same input, same output. */
+  /** Answer a free-text question on its own. Same input, same output. */
   ask(question: string): Reply;
+  /**
+   * Answer a question as the next turn of a conversation ("and when did they start?"). Pure: the
+   * context in, the reply and the next context out; a ConversationMemory keeps it between turns.
+   */
+  converse(question: string, context: ConversationContext | undefined): { reply: Reply; context: ConversationContext };
   /** Answer an intent chosen by id (a "did you mean" or related-question button). */
   answerIntent(intentId: string): Reply | undefined;
   /** A few example questions, each answerable from the article. */

@@ -4,7 +4,8 @@ import { type Evidence, score } from './score.js';
 import { SpellingCorrector } from './spelling.js';
 import type { Tuning } from './tuning.js';
 import { rarity, warmWordFrequencies } from './words/english.js';
-import { SMALL_TALK_FILLER } from './words/small-talk-filler.js';
+import { COURTESIES, SMALL_TALK_FILLER } from './words/small-talk-filler.js';
+import { QUESTION_TOKENS } from './words/follow-up.js';
 import { asksForAStance } from './words/stance.js';
 
 /**
@@ -47,6 +48,10 @@ export interface Ranking {
   smallTalk: boolean;
   /** Some word of the question is on the article's topic (see `topicalRarity`). */
   topical: boolean;
+  /** The question's own tokens that are on the article's topic, question words left out: what a later "it" refers to. */
+  topic: readonly string[];
+  /** The question's own words that say something (not question words, not everyday English), known to the intents or not. */
+  content: readonly string[];
   /** The question asks for an opinion, a judgement or advice (words/stance.ts). */
   asksForAStance: boolean;
   candidates: readonly Candidate[];
@@ -171,6 +176,12 @@ export class Matcher {
     return this.idf.get(token) ?? this.unknownWeight;
   }
 
+  /** Whether an intent's vocabulary (examples, keywords, answer, source) has this token. */
+  explains(intent: Intent, token: string): boolean {
+    const i = this.intents.indexOf(intent);
+    return i >= 0 && (this.intentVocab[i] as Set<string>).has(token);
+  }
+
   /** Whether any intent uses this token. */
   knows(token: string): boolean {
     return this.idf.has(token);
@@ -232,11 +243,28 @@ export class Matcher {
     return best;
   }
 
-  private rankText(question: string, exclude?: { intent: string; question: number }): Ranking {
+  /**
+   * Rank a follow-up with the topic of the turn before it: "and when did they start?" after a turn
+   * about the US–Iraq talks is read with "us iraq talks" added. The question type is the follow-up's own.
+   */
+  rankWithTopic(question: string, topic: readonly string[]): Ranking {
+    return this.rankText(question, undefined, topic);
+  }
+
+
+  private rankText(question: string, exclude?: { intent: string; question: number }, topic: readonly string[] = []): Ranking {
     const { query, weights, corrections } = this.analyze(question);
+    for (const token of topic) {
+      const known = this.idf.get(token);
+      if (known === undefined || weights.has(token)) continue;
+      // Context, not the question: it adds evidence, and an intent that doesn't use it is not penalised.
+      weights.set(token, { weight: known, penalty: 0 });
+    }
     const smallTalk = this.isSmallTalk(query.words);
     // "hello bot!": in small talk, the filler is not a word the reply must explain.
     if (smallTalk) for (const { token, word } of query.tokens) if (SMALL_TALK_FILLER.has(word)) weights.delete(token);
+    // …and around an article question, the courtesies are not what is asked.
+    if (!smallTalk) for (const { token, word } of query.tokens) if (COURTESIES.has(word)) weights.delete(token);
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));
     const result = {
@@ -246,7 +274,15 @@ export class Matcher {
       weights,
       type: query.type,
       smallTalk,
-      topical: query.tokens.some(({ token, word }) => this.isTopical(token, word)),
+      topical: query.tokens.some(({ token, word }) => this.isTopical(token, word)) || topic.some((t) => this.topicVocab.has(t)),
+      topic: [...new Set(query.tokens.filter(({ token, word }) => !QUESTION_TOKENS.has(token) && this.isTopical(token, word)).map((t) => t.token))],
+      content: [
+        ...new Set(
+          query.tokens
+            .filter(({ token, word }) => !QUESTION_TOKENS.has(token) && (this.normalizer.isCanonical(word) || rarity(word) >= this.tuning.topicalRarity))
+            .map((t) => t.token),
+        ),
+      ],
       asksForAStance: !smallTalk && asksForAStance(query.words.join(' ')),
     };
     if (tokens.length === 0) return { ...result, candidates: [] };

@@ -90,7 +90,8 @@ export class Normalizer {
       const canon = foldText(canonical).replace(/ /g, '');
       this.canonicals.add(canon);
       for (const variant of [canonical, ...variants]) {
-        const words = splitWords(foldText(variant));
+        // Read as a question is read: "whats this article about" as "what this article about".
+        const words = splitWords(foldText(variant)).map(expand);
         const first = words[0];
         if (first === undefined) continue;
         const list = this.phrasesByFirst.get(first) ?? [];

@@ -38,6 +38,8 @@ export interface Tuning {
 
   /** A clause-final part of a message ("…, so: when did talks start?") replaces the whole when its best score is higher by this much. */
   readonly tailMargin: number;
+  /** A follow-up goes to an intent of the last answer's sentence when it scores within this of the best reading. */
+  readonly sameSentenceFollowUp: number;
   /** Small talk is a closed class: a message is small talk only if its words overlap a small-talk example this much (Jaccard). */
   readonly smallTalkOverlap: number;
   /** A word is on the article's topic if an article intent uses it and it is at least this rare in English (or an alias). */
@@ -77,6 +79,7 @@ export const DEFAULT_TUNING: Tuning = Object.freeze({
   longQuery: 6,
   minContainedTokens: 3,
   tailMargin: 0,
+  sameSentenceFollowUp: 0.15,
   smallTalkOverlap: 0.5,
   topicalRarity: 0.35,
   maxWords: 60,
@@ -108,6 +111,7 @@ export const TuningOverridesSchema = z
     longQuery: count(100),
     minContainedTokens: count(20),
     tailMargin: unit,
+    sameSentenceFollowUp: unit,
     smallTalkOverlap: unit,
     topicalRarity: unit,
     maxWords: count(1_000),

@@ -300,6 +300,9 @@ describe('Slack when the engine fails', () => {
       ask: () => {
         throw new Error('matcher exploded');
       },
+      converse: () => {
+        throw new Error('matcher exploded');
+      },
     };
     h = await startHarness('http', { engine: broken });
     slack = transportFor('http', h);

@@ -84,6 +84,9 @@ export function fixtureEngine(): Engine {
     version: 'fixture',
     article: ARTICLE,
     intents: INTENTS,
+    converse(question, context) {
+      return { reply: this.ask(question), context: context ?? { turns: [], given: [] } };
+    },
     ask(question) {
       if (question.includes('explode')) throw new Error('engine blew up');
       const hit = INTENTS.find((i) => question.toLowerCase().includes(i.id.split('-')[0] as string));
