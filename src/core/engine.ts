@@ -1,6 +1,7 @@
 import { MESSAGES } from '../messages.js';
 import { defaultPaths, loadContentOrThrow, type ContentPaths } from './content.js';
 import { decide } from './matching/decide.js';
+import { explainRanking } from './matching/explain.js';
 import { Matcher, type Ranking } from './matching/matcher.js';
 import type { Normalizer } from './matching/query.js';
 import { type Tuning, type TuningOverrides, tune } from './matching/tuning.js';
@@ -27,6 +28,8 @@ export interface InspectableEngine extends Engine {
   readonly matcher: Matcher;
   readonly tuning: Tuning;
   rank(question: string): Ranking;
+  /** How a question was (or would be) matched as the next turn of a conversation, term by term. */
+  explain(question: string, context?: ConversationContext): string[];
 }
 
 /** The first article intent of each sentence, in article order: where example questions come from. */
@@ -124,6 +127,17 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     matcher,
     tuning,
     rank: (question) => matcher.rank(question),
+    explain(question: string, context?: ConversationContext): string[] {
+      const checked = check(question);
+      if ('refusal' in checked) return [checked.refusal.message];
+      const r = resolveTurn(checked.text, context, deps);
+      if (r.kind === 'decision') {
+        const carried = context && r.ranking.tokens.some((t) => !matcher.rank(checked.text).tokens.includes(t)) ? [`read with the conversation's topic: ${r.topic.join(', ')}`] : [];
+        return [...carried, ...explainRanking(matcher, r.ranking)];
+      }
+      if (r.kind === 'intent') return [`a follow-up ("tell me more" / "what else?"): ${r.intent.id}, sentence ${r.intent.sentence?.number}, not yet given in this conversation`];
+      return [r.kind === 'no-reason' ? '"why?": no intent asked with "why" answers the last topic' : '"tell me more": every nearby sentence was already given'];
+    },
     ask(question: string): Reply {
       return converse(question, undefined).reply;
     },

@@ -144,6 +144,34 @@ function answerBlocks(reply: Reply, options: RenderOptions): Block[] {
   return blocks;
 }
 
+/**
+ * A question of several parts, in one message: a section per part, each with its own quote and
+ * sentence, or its own "the article doesn't say"; 👍/👎 once, for the whole reply.
+ */
+function partsBlocks(reply: Reply, parts: readonly Reply[], options: RenderOptions): Block[] {
+  const blocks: Block[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) blocks.push({ type: 'divider' });
+    blocks.push(context(`_${escapeText(part.question)}_`));
+    if (part.kind === 'answer' && part.source) {
+      blocks.push(section(escapeText(part.answer ?? part.message)));
+      blocks.push(section(`>${escapeText(part.source.sentence.replace(/\s+/g, ' ').trim())}`));
+      blocks.push(context(`_${MESSAGES.sourceLabel(part.source.number, options.totalSentences)}_`));
+    } else {
+      blocks.push(section(escapeText(part.message || firstLine(part.text))));
+    }
+  });
+  if (reply.intent) {
+    const ref = encodeAnswerRef({ intent: reply.intent, question: reply.question });
+    blocks.push({
+      type: 'actions',
+      block_id: BLOCK_ID.feedback,
+      elements: [button(SLACK_MESSAGES.helpful, ACTION.feedbackUp, ref), button(SLACK_MESSAGES.notHelpful, ACTION.feedbackDown, ref)],
+    });
+  }
+  return blocks;
+}
+
 function suggestionBlocks(lead: string, suggestions: readonly Suggestion[], follow?: string): Block[] {
   const blocks: Block[] = [section(escapeText(lead))];
   const buttons = questionButtons(ACTION.askIntent, suggestions);
@@ -160,6 +188,7 @@ const firstLine = (text: string): string => text.split('\n').find((line) => line
 export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
   const examples = reply.suggestions.length > 0 ? reply.suggestions : (options.examples ?? []);
   let body: Block[];
+  if (reply.parts && reply.parts.length > 1) return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...partsBlocks(reply, reply.parts, options)] });
   switch (reply.kind) {
     case 'answer':
       body = answerBlocks(reply, options);

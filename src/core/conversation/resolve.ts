@@ -73,7 +73,7 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   const last = [...turns].reverse().find((t) => t.intent !== null) ?? turns[turns.length - 1];
   if (!context || !last || alone.smallTalk) return { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 
-  const words = matcher.analyze(text).query.words;
+  const words = alone.words;
   const said = words.join(' ');
   if (MORE.test(said) || ELSE.test(said)) {
     const next = MORE.test(said) ? (neighbours(last, context, deps) ?? relatedNotGiven(last, context, deps)) : (relatedNotGiven(last, context, deps) ?? neighbours(last, context, deps));

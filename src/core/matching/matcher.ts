@@ -50,6 +50,8 @@ export interface Ranking {
   topical: boolean;
   /** The question's own tokens that are on the article's topic, question words left out: what a later "it" refers to. */
   topic: readonly string[];
+  /** Every word of the question as meant (folded, shorthand expanded, spelling corrected). */
+  words: readonly string[];
   /** The question's own words that say something (not question words, not everyday English), known to the intents or not. */
   content: readonly string[];
   /** The question asks for an opinion, a judgement or advice (words/stance.ts). */
@@ -268,6 +270,7 @@ export class Matcher {
     const tokens = [...weights.keys()];
     const unknown = tokens.filter((t) => !this.idf.has(t));
     const result = {
+      words: query.words,
       tokens,
       unknown,
       corrections,

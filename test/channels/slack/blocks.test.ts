@@ -209,3 +209,18 @@ describe('renderReply for a known unanswerable question', () => {
     expect(JSON.stringify(message.blocks)).toContain("The article doesn't say who leads ISIS.");
   });
 });
+
+describe('a reply of several parts', () => {
+  it('is one message with a section per part, each with its own quote, and one 👍/👎', () => {
+    const part = (n: number, answer: string): Reply => reply({ question: `part ${n}?`, answer, message: answer, source: { sentence: `Sentence <${n}>.`, number: n, paragraph: 1 } });
+    const none = reply({ kind: 'no-match', question: 'names?', intent: null, answer: null, source: null, message: "The article doesn't say." });
+    const whole = reply({ question: 'part 1 and part 2 and names?', parts: [part(1, 'One.'), part(2, 'Two & more.'), none] });
+    const message = renderReply(whole, { totalSentences: 15 });
+    const texts = JSON.stringify(message.blocks);
+    expect(texts).toContain('>Sentence &lt;1&gt;.');
+    expect(texts).toContain('Two &amp; more.');
+    expect(texts).toContain('sentence 2 of 15');
+    expect(texts).toContain("The article doesn't say.");
+    expect(message.blocks.filter((b) => b.block_id === 'feedback')).toHaveLength(1);
+  });
+});
