@@ -12,12 +12,27 @@ export interface SlackConfig {
   apiUrl?: string;
 }
 
+export type QuestionLogMode = 'on' | 'redacted' | 'off';
+
+/** Where questions and votes are kept, and how much of them (docs/privacy.md). */
+export interface StoreConfig {
+  /** `sqlite:PATH` (relative to the project root) or `postgres://…`. */
+  url: string;
+  /** `redacted` keeps everything but the question text; `off` keeps no questions at all. */
+  questionLog: QuestionLogMode;
+  /** Questions and votes older than this are purged. */
+  retentionDays: number;
+  /** Key for the user/conversation hashes; when unset, one is generated and kept in the store. */
+  hashSecret?: string;
+}
+
 export interface Config {
   port: number;
   logLevel: LogLevel;
   /** null when SLACK_BOT_TOKEN is not set: the web chat alone is served. */
   slack: SlackConfig | null;
   webChat: boolean;
+  store: StoreConfig;
 }
 
 const APP_SETTINGS = 'https://api.slack.com/apps → your app';
@@ -31,12 +46,35 @@ const HINTS: Record<string, string> = {
   SLACK_SIGNING_SECRET: `SLACK_SIGNING_SECRET must be the Signing Secret (${APP_SETTINGS} → Basic Information → App Credentials); it is required in HTTP mode, i.e. when SLACK_APP_TOKEN is not set.`,
   SLACK_API_URL: 'SLACK_API_URL must be an http(s) URL of the Slack Web API, e.g. https://slack.com/api/ (leave it unset for slack.com).',
   WEB_CHAT: 'WEB_CHAT must be "on" or "off" (default on).',
+  DATABASE_URL: 'DATABASE_URL must be sqlite:PATH (a file, relative to the project folder; default sqlite:data/bot.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
+  QUESTION_LOG: 'QUESTION_LOG must be on, redacted (keep everything but the question text) or off (default on).',
+  LOG_RETENTION_DAYS: 'LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650 (default 30).',
+  LOG_HASH_SECRET: 'LOG_HASH_SECRET must be at least 16 characters (or unset: a key is generated and kept in the store).',
 };
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = (schema: z.ZodType<string>) => z.preprocess(blankToUndefined, schema.optional());
 
-const EnvSchema = z.object({
+const lowerEnum = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.enum(values).default(fallback as never));
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/bot.sqlite';
+
+const StoreSchema = z.object({
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)
+      .default(DEFAULT_DATABASE_URL),
+  ),
+  QUESTION_LOG: lowerEnum(['on', 'redacted', 'off'] as const, 'on'),
+  LOG_RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  LOG_HASH_SECRET: optional(z.string().min(16)),
+});
+
+const EnvSchema = StoreSchema.extend({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
@@ -46,11 +84,29 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: optional(z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/)),
   SLACK_SIGNING_SECRET: optional(z.string().trim().regex(/^[A-Za-z0-9]{16,}$/)),
   SLACK_API_URL: optional(z.string().trim().url().regex(/^https?:\/\//)),
-  WEB_CHAT: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
-    z.enum(['on', 'off']).default('on'),
-  ),
+  WEB_CHAT: lowerEnum(['on', 'off'] as const, 'on'),
 });
+
+function problemsOf(error: z.ZodError): string[] {
+  const names = new Set(error.issues.map((issue) => String(issue.path[0])));
+  return [...names].map((name) => HINTS[name] ?? `${name} is invalid.`);
+}
+
+function storeConfigOf(e: z.infer<typeof StoreSchema>): StoreConfig {
+  return {
+    url: e.DATABASE_URL,
+    questionLog: e.QUESTION_LOG,
+    retentionDays: e.LOG_RETENTION_DAYS,
+    ...(e.LOG_HASH_SECRET ? { hashSecret: e.LOG_HASH_SECRET } : {}),
+  };
+}
+
+/** The store settings alone, for commands that read the log (`npm run review`) and serve nothing. */
+export function parseStoreConfig(env: Readonly<Record<string, string | undefined>>): StoreConfig {
+  const parsed = StoreSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return storeConfigOf(parsed.data);
+}
 
 /**
  * Parse the environment once, at startup. Throws a ConfigError that lists
@@ -60,11 +116,7 @@ const EnvSchema = z.object({
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = EnvSchema.safeParse(env);
   const problems: string[] = [];
-  if (!parsed.success) {
-    const names = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
-    for (const name of names) problems.push(HINTS[name] ?? `${name} is invalid.`);
-    throw new ConfigError(problems);
-  }
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   const e = parsed.data;
 
   let slack: SlackConfig | null = null;
@@ -89,11 +141,22 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  return { port: e.PORT, logLevel: e.LOG_LEVEL, slack, webChat };
+  return { port: e.PORT, logLevel: e.LOG_LEVEL, slack, webChat, store: storeConfigOf(e) };
+}
+
+/** The password in a postgres:// URL, if any: it must never reach a log line. */
+export function databasePassword(url: string): string | undefined {
+  if (!/^postgres(ql)?:/.test(url)) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The values to redact from every log line. */
 export function configSecrets(config: Config): string[] {
   const s = config.slack;
-  return s ? [s.botToken, s.appToken, s.signingSecret].filter((v): v is string => typeof v === 'string') : [];
+  const slack = s ? [s.botToken, s.appToken, s.signingSecret] : [];
+  return [...slack, config.store.hashSecret, databasePassword(config.store.url)].filter((v): v is string => typeof v === 'string');
 }

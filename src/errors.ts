@@ -5,7 +5,8 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'CONTENT_INVALID'
-  | 'SLACK_API_FAILED';
+  | 'SLACK_API_FAILED'
+  | 'STORE_UNAVAILABLE';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -51,5 +52,12 @@ export class ContentError extends AppError {
   constructor(problems: readonly ContentProblem[]) {
     super('CONTENT_INVALID', `Invalid content:\n${problems.map((p) => `  - ${formatContentProblem(p)}`).join('\n')}`);
     this.problems = problems;
+  }
+}
+
+/** The question store cannot be opened or migrated; the message names DATABASE_URL and what to do. */
+export class StoreError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
   }
 }

@@ -8,7 +8,9 @@ import { loadEngine } from './core/engine.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { projectRoot as root } from './project-root.js';
+import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen } from './server.js';
+import { startStore } from './store/index.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
 
@@ -20,19 +22,30 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
   const started = performance.now();
-  const engine = loadEngine({ root });
+  const loaded = loadEngine({ root });
   logger.info({
     event: 'engine_ready',
-    intents: engine.intents.length,
-    sentences: engine.article.sentences.length,
+    version: loaded.version,
+    intents: loaded.intents.length,
+    sentences: loaded.article.sentences.length,
     ms: Math.round(performance.now() - started),
   });
+  // Channels hold this one engine; edits to intents/ or knowledge/ (or a SIGHUP) swap its content in place.
+  const engine = createReloadingEngine({ root, logger: logger.child({ component: 'content' }), initial: loaded });
+  const watcher = watchContent([resolve(root, 'intents'), resolve(root, 'knowledge')], () => engine.reload('file change'), { logger });
+  process.on('SIGHUP', () => engine.reload('SIGHUP'));
+  // An edit saved while the content was loading, before the watch began.
+  engine.reload('start');
+
+  const store = await startStore({ config: config.store, root, logger: logger.child({ component: 'store' }) });
+  logger.info({ event: 'store_ready', store: store.store.where, questionLog: config.store.questionLog, retentionDays: config.store.retentionDays });
+  const questionLog = store.log;
 
   const channels: Channel[] = [];
-  if (config.slack) channels.push(createSlackChannel({ config: config.slack, engine, logger: logger.child({ channel: 'slack' }) }));
-  if (config.webChat) channels.push(createWebChannel({ engine, logger: logger.child({ channel: 'web' }) }));
+  if (config.slack) channels.push(createSlackChannel({ config: config.slack, engine, logger: logger.child({ channel: 'slack' }), questionLog }));
+  if (config.webChat) channels.push(createWebChannel({ engine, logger: logger.child({ channel: 'web' }), questionLog }));
 
-  const server = createHttpServer({ channels, logger });
+  const server = createHttpServer({ channels, logger, health: () => ({ version: engine.version }) });
   const port = await listen(server, config.port);
   // Side by side: a Slack API that is slow to answer must not hold back the web chat.
   await Promise.all(channels.map((channel) => channel.start(server)));
@@ -48,7 +61,9 @@ async function main(): Promise<void> {
     logger.info({ event: 'shutdown', signal });
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    watcher.close();
     void Promise.allSettled(channels.map((c) => c.stop()))
+      .then(() => store.close().catch((err: unknown) => logger.warn({ event: 'store_close_failed' }, err)))
       .then(() => new Promise<void>((done) => server.close(() => done())))
       .then(() => process.exit(0));
     server.closeAllConnections?.();

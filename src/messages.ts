@@ -29,6 +29,9 @@ export const MESSAGES = {
     invalidMessage: 'I expected a question. Please type your question about the article.',
     textNotString: 'The question must be text. Please type your question about the article.',
     unknownIntent: "I don't know that suggestion. Please type your question instead.",
+    unknownReply: "I can't find that answer any more, so I couldn't record your vote. Thanks all the same!",
+    invalidFeedback: 'A vote must be "up" or "down" for one of my answers.',
+    feedbackThanks: 'Thanks for the feedback!',
     rateLimited: "You're sending messages faster than I can answer. Please wait a moment, then ask again.",
     connecting: 'Connecting…',
     connected: 'Connected',
@@ -37,6 +40,5 @@ export const MESSAGES = {
     welcome: 'Hi! Ask me anything about the article. Every answer quotes the sentence it stands on.',
     feedbackUp: 'Helpful',
     feedbackDown: 'Not helpful',
-    feedbackThanks: 'Thanks for the feedback.',
   },
 } as const;

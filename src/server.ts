@@ -6,14 +6,14 @@ import type { Logger } from './logger.js';
  * The process's one HTTP server: `/healthz`, then each channel in turn, then 404.
  * Channels own their own paths; this knows nothing of Slack or the web chat.
  */
-export function createHttpServer(options: { channels: readonly Channel[]; logger: Logger }): Server {
+export function createHttpServer(options: { channels: readonly Channel[]; logger: Logger; health?: () => Record<string, unknown> }): Server {
   const { channels, logger } = options;
   const server = createServer((req, res) => {
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ ok: true, channels: channels.map((c) => c.name) }));
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ ok: true, channels: channels.map((c) => c.name), ...options.health?.() }));
         return;
       }
       for (const channel of channels) {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { configSecrets, parseConfig } from '../src/config.js';
+import { configSecrets, parseConfig, parseStoreConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 
 const BOT = 'xoxb-1111-2222-abcdef';
 const APP = 'xapp-1-A111-222-abcdef';
 const SECRET = 'abcdef0123456789abcdef0123456789';
+
+const STORE_DEFAULTS = { url: 'sqlite:data/bot.sqlite', questionLog: 'on', retentionDays: 30 };
 
 const problemsOf = (env: Record<string, string>): readonly string[] => {
   try {
@@ -18,7 +20,7 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
 
 describe('a fresh clone with no .env', () => {
   it('serves the web chat alone on port 3000', () => {
-    expect(parseConfig({})).toEqual({ port: 3000, logLevel: 'info', slack: null, webChat: true });
+    expect(parseConfig({})).toEqual({ port: 3000, logLevel: 'info', slack: null, webChat: true, store: STORE_DEFAULTS });
   });
 });
 
@@ -29,7 +31,7 @@ describe('Slack modes', () => {
 
   it('uses HTTP mode with a signing secret, and a Web API URL ending in a slash', () => {
     const config = parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9999/api', PORT: '8080', WEB_CHAT: 'OFF' });
-    expect(config).toEqual({ port: 8080, logLevel: 'info', webChat: false, slack: { mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'http://127.0.0.1:9999/api/' } });
+    expect(config).toEqual({ port: 8080, logLevel: 'info', webChat: false, slack: { mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'http://127.0.0.1:9999/api/' }, store: STORE_DEFAULTS });
   });
 });
 
@@ -60,5 +62,28 @@ describe('bad configuration', () => {
 describe('secrets for redaction', () => {
   it('lists every configured token and secret', () => {
     expect(configSecrets(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP, SLACK_SIGNING_SECRET: SECRET }))).toEqual([BOT, APP, SECRET]);
+  });
+});
+
+describe('the question store settings', () => {
+  it('reads DATABASE_URL, QUESTION_LOG, LOG_RETENTION_DAYS and LOG_HASH_SECRET', () => {
+    const env = { DATABASE_URL: 'postgres://bot:pw@db.internal:5432/bot', QUESTION_LOG: 'Redacted', LOG_RETENTION_DAYS: '7', LOG_HASH_SECRET: 'a-long-enough-secret' };
+    expect(parseConfig(env).store).toEqual({ url: env.DATABASE_URL, questionLog: 'redacted', retentionDays: 7, hashSecret: 'a-long-enough-secret' });
+    expect(parseStoreConfig(env)).toEqual(parseConfig(env).store);
+  });
+
+  it('names every bad store variable at once', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://x', QUESTION_LOG: 'sometimes', LOG_RETENTION_DAYS: '0', LOG_HASH_SECRET: 'short' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL must be sqlite:PATH .* or postgres:\/\//);
+    expect(problems.join('\n')).toMatch(/QUESTION_LOG must be on, redacted .* or off/);
+    expect(problems.join('\n')).toMatch(/LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650/);
+    expect(problems.join('\n')).toMatch(/LOG_HASH_SECRET must be at least 16 characters/);
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('redacts the hash secret and the database password from logs', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgres://bot:p%40ss-word@db/bot', LOG_HASH_SECRET: 'a-long-enough-secret' });
+    expect(configSecrets(config)).toEqual(['a-long-enough-secret', 'p@ss-word']);
   });
 });

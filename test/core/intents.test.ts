@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultPaths, loadContent } from '../../src/core/content.js';
@@ -63,6 +64,13 @@ describe('intents with mistakes', () => {
   it('says when a source quote is not in the article, with a hint for quote characters', () => {
     const root = fixtureWith((y) => y.replace('source: "details are still open"', 'source: "details are still closed"'));
     expect(problemsOf(root)).toEqual(['intents/intents.yaml:29:13: [details-open] source: "details are still closed" is not found verbatim in the article']);
+  });
+
+  it('names every intent whose source is no longer in the article when the article changes', () => {
+    const root = fixtureWith((y) => y);
+    const file = join(root, 'knowledge', 'article.txt');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('The plant will employ 300 people.', 'The plant will employ 250 people.'));
+    expect(problemsOf(root)).toEqual([expect.stringMatching(/^intents\/intents\.yaml:\d+:\d+: \[plant-jobs\] source: "The plant will employ 300 people\." is not found verbatim in the article/)]);
   });
 
   it('says when a source quote is in more than one sentence', () => {

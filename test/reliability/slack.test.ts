@@ -52,7 +52,7 @@ describe('reliability: Slack in HTTP mode', () => {
     const logs = captureLogs('info');
     const deps = { engine: realEngine(), logger: logs.logger, recent: new RecentKeys() };
     // The slash command's own path (echo + share), without HTTP, so 10,000 stay fast.
-    const ask: Ask = async (text) => answerText(deps, text, { surface: 'command', user: 'U0ASKER', echo: true, share: true }).message as never;
+    const ask: Ask = async (text) => (await answerText(deps, text, { surface: 'command', user: 'U0ASKER', echo: true, share: true })).message as never;
     const rows = await hostileTextScenario(app, { article: new Article(process.cwd()), limits, fuzz: fuzzStrings(10_000), ask, batch: 1_000 });
     expectBehaviours(rows);
     expect(logs.events('slack_answer_failed')).toEqual([]);

@@ -1,6 +1,9 @@
+import type { ConversationContext } from '../../core/conversation/context.js';
+import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { RecentKeys } from './dedupe.js';
 import { renderNotice, renderReply, type RenderOptions, type SlackMessage } from './blocks.js';
 import { slackToPlain } from './text.js';
@@ -10,6 +13,10 @@ export interface SlackDeps {
   engine: Engine;
   logger: Logger;
   recent: RecentKeys;
+  /** Where questions and votes are kept; nothing is kept without one. */
+  questionLog?: QuestionLog;
+  /** Where conversations are kept between turns (a thread, a DM, one person's slash commands in a channel). */
+  conversations?: ConversationMemory;
 }
 
 /**
@@ -28,6 +35,11 @@ export type Surface = 'mention' | 'dm' | 'command' | 'button' | 'home';
 export interface AnswerOptions {
   surface: Surface;
   user?: string;
+  /**
+   * The conversation the question belongs to: a thread (`channel:thread_ts`), a DM (its channel), or one
+   * person's slash commands in a channel. Follow-ups are read against it; the log keeps only its keyed hash.
+   */
+  conversation?: string;
   /** Echo the question above the answer, attributed to `user` when `attribute` is set. */
   echo?: boolean;
   attribute?: boolean;
@@ -79,9 +91,37 @@ export function answer(deps: SlackDeps, produce: (engine: Engine) => Reply | und
   }
 }
 
-/** A free-text question, Slack markup and all. */
-export function answerText(deps: SlackDeps, slackText: string, options: AnswerOptions): Answered {
-  return answer(deps, (engine) => engine.ask(slackToPlain(slackText)), options);
+/** A free-text question, Slack markup and all, read as the next turn of its conversation. */
+export async function answerText(deps: SlackDeps, slackText: string, options: AnswerOptions): Promise<Answered> {
+  const key = options.conversation;
+  const memory = key ? deps.conversations : undefined;
+  let context: ConversationContext | undefined;
+  if (memory && key) {
+    try {
+      context = await memory.load(key);
+    } catch (err) {
+      // Without its context the question is still answered, on its own.
+      deps.logger.warn({ event: 'slack_conversation_load_failed', surface: options.surface }, err);
+    }
+  }
+  let next: ConversationContext | undefined;
+  const answered = answer(
+    deps,
+    (engine) => {
+      const started = performance.now();
+      const turn = engine.converse(slackToPlain(slackText), context);
+      const latencyMs = performance.now() - started;
+      next = turn.context;
+      // An in-memory enqueue: nothing here waits for the store, so an ack never does either.
+      deps.questionLog?.question({ channel: 'slack', surface: options.surface, conversation: options.conversation, user: options.user, reply: turn.reply, latencyMs, version: engine.version });
+      return turn.reply;
+    },
+    options,
+  );
+  if (memory && key && next) {
+    memory.save(key, next).catch((err: unknown) => deps.logger.warn({ event: 'slack_conversation_save_failed', surface: options.surface }, err));
+  }
+  return answered;
 }
 
 /** A question chosen by button; falls back to the button's label if the intent is gone. */

@@ -11,6 +11,8 @@ import {
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
+import { type ConversationMemory, InMemoryConversations } from '../../core/conversation/memory.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { SlackDeps } from './answering.js';
 import { RecentKeys } from './dedupe.js';
 import { registerActionListeners } from './listeners/actions/index.js';
@@ -36,6 +38,9 @@ export interface CreateSlackAppOptions {
   /** The shared-server HTTP receiver or the Socket Mode one (channel.ts picks it by mode). */
   receiver: Receiver;
   tuning?: SlackTuning;
+  questionLog?: QuestionLog;
+  /** Where conversations are kept; one process's memory (30-minute TTL, LRU) by default. */
+  conversations?: ConversationMemory;
 }
 
 type FetchFn = typeof globalThis.fetch;
@@ -112,7 +117,13 @@ function dedupeRetries(deps: SlackDeps) {
 /** A fresh Bolt app with every listener registered: a factory, never a singleton. */
 export function createSlackApp(options: CreateSlackAppOptions): App {
   const { config, engine, logger, receiver, tuning = {} } = options;
-  const deps: SlackDeps = { engine, logger, recent: new RecentKeys(tuning.dedupeTtlMs, tuning.dedupeMax) };
+  const deps: SlackDeps = {
+    engine,
+    logger,
+    recent: new RecentKeys(tuning.dedupeTtlMs, tuning.dedupeMax),
+    ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+    conversations: options.conversations ?? new InMemoryConversations(),
+  };
   const boltLogger = toBoltLogger(logger);
   let app: App | undefined;
   app = new App({

@@ -3,6 +3,7 @@ import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel } from '../channel.js';
 import { createSlackApp, type SlackTuning, toBoltLogger } from './app.js';
 import { describeSlackError } from './deliver.js';
@@ -21,6 +22,7 @@ export interface CreateSlackChannelOptions {
   engine: Engine;
   logger: Logger;
   options?: SlackChannelOptions;
+  questionLog?: QuestionLog;
 }
 
 /** Token problems a restart will not fix: refuse to start, naming the variable to check. */
@@ -57,7 +59,7 @@ async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Pro
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {} }: CreateSlackChannelOptions): Channel {
+export function createSlackChannel({ config, engine, logger, options = {}, questionLog }: CreateSlackChannelOptions): Channel {
   // Exactly one receiver, chosen by the mode: HTTP on the shared server, or a Socket Mode connection.
   const receiver =
     config.mode === 'http'
@@ -79,7 +81,14 @@ export function createSlackChannel({ config, engine, logger, options = {} }: Cre
         });
   const httpReceiver = receiver instanceof SlackHttpReceiver ? receiver : undefined;
   const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : undefined;
-  const app = createSlackApp({ config, engine, logger, receiver, ...(options.tuning ? { tuning: options.tuning } : {}) });
+  const app = createSlackApp({
+    config,
+    engine,
+    logger,
+    receiver,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(questionLog ? { questionLog } : {}),
+  });
 
   if (socketReceiver) {
     const client = socketReceiver.client;

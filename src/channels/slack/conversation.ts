@@ -41,6 +41,9 @@ export function replyTarget(event: Pick<IncomingMessage, 'channel' | 'ts' | 'thr
   return { channel: event.channel, thread_ts: event.thread_ts ?? event.ts };
 }
 
+/** A conversation's key for the question log: the channel, and the thread when there is one. */
+export const conversationOf = (target: Target): string => (target.thread_ts ? `${target.channel}:${target.thread_ts}` : target.channel);
+
 /** Post a rendered message; failures are logged by `deliver`, never thrown. */
 export function post(client: webApi.WebClient, logger: Logger, target: Target, message: SlackMessage, fields: Record<string, unknown> = {}) {
   return deliver(logger, { call: 'chat.postMessage', channel: target.channel, ...fields }, () =>

@@ -4,6 +4,7 @@ import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
 import { projectRoot } from '../../project-root.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel } from '../channel.js';
 import type { WebSocketLimits } from './adapter.js';
 import { createWebController } from './controller.js';
@@ -15,6 +16,7 @@ export interface WebChannelOptions {
   /** Project root; public files live in `<root>/src/channels/web/public`. The project's own by default. */
   root?: string;
   limits?: Partial<WebSocketLimits>;
+  questionLog?: QuestionLog;
 }
 
 /** What GET /api/article returns: the article to show beside the chat, plus the page's fixed texts. */
@@ -55,12 +57,24 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
   const { engine, logger } = options;
   const root = options.root ?? projectRoot;
   const assets = readAssets(join(root, 'src', 'channels', 'web', 'public'));
-  assets.set('/api/article', asset(JSON.stringify(articlePayload(engine)), 'application/json; charset=utf-8'));
-  const serve = createStaticSite(assets);
+  // The article follows the engine's content: rebuilt on the first request after a reload swapped it.
+  let articleVersion: string | undefined;
+  const refreshArticle = (): void => {
+    if (articleVersion === engine.version) return;
+    articleVersion = engine.version;
+    assets.set('/api/article', asset(JSON.stringify(articlePayload(engine)), 'application/json; charset=utf-8'));
+  };
+  refreshArticle();
+  const serveStatic = createStaticSite(assets);
+  const serve: typeof serveStatic = (req, res) => {
+    refreshArticle();
+    return serveStatic(req, res);
+  };
   const { controller, adapter } = createWebController({
     engine,
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.questionLog ? { questionLog: options.questionLog } : {}),
   });
   let stopped: Promise<void> | undefined;
 

@@ -5,13 +5,20 @@ import type { WebErrorCode } from './render.js';
  * What the page may send. Anything else (a `user` or `channel` field in
  * particular) is dropped here: the server decides who the sender is.
  */
-export type ClientFrame = { type: 'message'; text: string } | { type: 'intent'; intent: string };
+export type Vote = 'up' | 'down';
+
+export type ClientFrame =
+  | { type: 'message'; text: string }
+  | { type: 'intent'; intent: string }
+  /** 👍/👎 on an answer: `reply` is the `id` the server gave that answer's frame. */
+  | { type: 'feedback'; reply: string; vote: Vote };
 
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: WebErrorCode; text: string };
 
 const MAX_INTENT_ID = 200;
+const MAX_REPLY_ID = 64;
 
 const reject = (code: WebErrorCode, text: string): ParsedFrame => ({ ok: false, code, text });
 
@@ -42,6 +49,14 @@ export function parseClientFrame(data: string | null): ParsedFrame {
       return reject('unknown-intent', MESSAGES.web.unknownIntent);
     }
     return { ok: true, frame: { type: 'intent', intent } };
+  }
+  if (type === 'feedback') {
+    const { reply, vote } = message;
+    if (vote !== 'up' && vote !== 'down') return reject('invalid-feedback', MESSAGES.web.invalidFeedback);
+    if (typeof reply !== 'string' || reply.length === 0 || reply.length > MAX_REPLY_ID) {
+      return reject('unknown-reply', MESSAGES.web.unknownReply);
+    }
+    return { ok: true, frame: { type: 'feedback', reply, vote } };
   }
   return reject('invalid-message', MESSAGES.web.invalidMessage);
 }

@@ -8,6 +8,8 @@ export type WebErrorCode =
   | 'invalid-message'
   | 'text-not-string'
   | 'unknown-intent'
+  | 'unknown-reply'
+  | 'invalid-feedback'
   | 'rate-limited'
   | 'internal';
 
@@ -40,6 +42,26 @@ export interface WebMessage {
   chips: WebChip[];
   /** Only for `kind: 'error'`. */
   code?: WebErrorCode;
+  /** Only for `kind: 'answer'`: what a 👍/👎 frame names as its `reply`. */
+  id?: string;
+  /** A question of several parts: one entry per part, each with its own text and source (one bubble, every quote highlighted). */
+  parts?: WebPart[];
+}
+
+export interface WebPart {
+  question: string;
+  kind: ReplyKind;
+  text: string;
+  source: WebSource | null;
+}
+
+/** The server's answer to a 👍/👎 frame, once the vote is recorded. */
+export interface WebFeedbackAck {
+  type: 'feedback';
+  reply: string;
+  vote: 'up' | 'down';
+  ok: true;
+  text: string;
 }
 
 const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] =>
@@ -58,9 +80,8 @@ function chipsFor(reply: Reply): { chipsLabel: string | null; chips: WebChip[] }
   return { chipsLabel: MESSAGES.tryAsking, chips };
 }
 
-/** Turn an engine reply into the frame the page gets. Pure. */
-export function renderReply(reply: Reply, totalSentences: number): WebMessage {
-  const source: WebSource | null = reply.source
+function sourceOf(reply: Reply, totalSentences: number): WebSource | null {
+  return reply.source
     ? {
         sentence: reply.source.sentence,
         number: reply.source.number,
@@ -68,7 +89,27 @@ export function renderReply(reply: Reply, totalSentences: number): WebMessage {
         label: MESSAGES.sourceLabel(reply.source.number, totalSentences),
       }
     : null;
-  return { type: 'message', kind: reply.kind, text: leadText(reply), source, ...chipsFor(reply) };
+}
+
+/** Turn an engine reply into the frame the page gets. Pure. `id` is kept on answers only (what can be voted on). */
+export function renderReply(reply: Reply, totalSentences: number, id?: string): WebMessage {
+  const parts =
+    reply.parts && reply.parts.length > 1
+      ? { parts: reply.parts.map((p) => ({ question: p.question, kind: p.kind, text: leadText(p), source: sourceOf(p, totalSentences) })) }
+      : {};
+  return {
+    type: 'message',
+    kind: reply.kind,
+    text: leadText(reply),
+    source: sourceOf(reply, totalSentences),
+    ...chipsFor(reply),
+    ...(id && reply.kind === 'answer' ? { id } : {}),
+    ...parts,
+  };
+}
+
+export function renderFeedbackAck(reply: string, vote: 'up' | 'down', text: string): WebFeedbackAck {
+  return { type: 'feedback', reply, vote, ok: true, text };
 }
 
 /** An error reply for a frame that could not be answered; the connection stays open. */

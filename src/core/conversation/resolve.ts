@@ -53,11 +53,12 @@ function neighbours(last: Turn, context: ConversationContext, deps: ResolveDeps)
   return undefined;
 }
 
+/** A related intent not given yet, and about another sentence than the last answer's: "what else" wants a new fact. */
 function relatedNotGiven(last: Turn, context: ConversationContext, deps: ResolveDeps): Intent | undefined {
   const intent = last.intent ? deps.byId.get(last.intent) : undefined;
   for (const id of intent?.related ?? []) {
     const related = deps.byId.get(id);
-    if (related && !related.unanswerable && !context.given.includes(id)) return related;
+    if (related && !related.unanswerable && !context.given.includes(id) && related.sentence?.number !== last.sentence) return related;
   }
   return undefined;
 }
@@ -110,6 +111,8 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   }
   if (settles(topicDecision)) return { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried };
   if (settles(aloneDecision)) return { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
-  // Neither settles it: the reading with the topic is the fairer "did you mean".
-  return leansBack ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
+  // Neither settles it: the reading with the topic is the fairer "did you mean", unless the message
+  // is off the topic on its own ("ok what's 15% of 80"): the conversation doesn't make it an article question.
+  const offTopic = aloneDecision.kind === 'no-match' && aloneDecision.reason === 'off-topic';
+  return leansBack && !offTopic ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 }

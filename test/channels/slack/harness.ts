@@ -6,6 +6,7 @@ import type { SlackConfig } from '../../../src/config.js';
 import { loadEngine } from '../../../src/core/engine.js';
 import type { Engine, Reply } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
+import type { QuestionLog } from '../../../src/store/question-log.js';
 import { SlackSender, SlackSim } from '../../support/slack-sim/index.js';
 import { serveChannels } from '../../support/serve.js';
 
@@ -87,7 +88,7 @@ export const TEST_OPTIONS: SlackChannelOptions = {
 };
 
 /** The real Slack channel on the real shared server (port 0), talking to a fresh simulator. */
-export async function startHarness(mode: 'http' | 'socket', options: { engine?: Engine; channelOptions?: SlackChannelOptions } = {}): Promise<Harness> {
+export async function startHarness(mode: 'http' | 'socket', options: { engine?: Engine; channelOptions?: SlackChannelOptions; questionLog?: QuestionLog } = {}): Promise<Harness> {
   const sim = await SlackSim.start();
   const logs = captureLogs();
   const config: SlackConfig = {
@@ -96,7 +97,13 @@ export async function startHarness(mode: 'http' | 'socket', options: { engine?: 
     apiUrl: sim.apiUrl,
     ...(mode === 'socket' ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
   };
-  const channel = createSlackChannel({ config, engine: options.engine ?? realEngine(), logger: logs.logger, options: options.channelOptions ?? TEST_OPTIONS });
+  const channel = createSlackChannel({
+    config,
+    engine: options.engine ?? realEngine(),
+    logger: logs.logger,
+    options: options.channelOptions ?? TEST_OPTIONS,
+    ...(options.questionLog ? { questionLog: options.questionLog } : {}),
+  });
   const { server, port, close } = await serveChannels([channel], logs.logger);
   const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
   return {

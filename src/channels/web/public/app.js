@@ -184,7 +184,7 @@
     if (!pending || message.ok !== true) return;
     pendingVotes.delete(message.reply);
     pending.box.dataset.state = 'done';
-    pending.box.querySelector('.feedback-note').textContent = texts.feedbackThanks;
+    pending.box.querySelector('.feedback-note').textContent = typeof message.text === 'string' && message.text ? message.text : texts.feedbackThanks;
   }
 
   /** The server did not take a vote: say why beside the buttons and let the visitor try again. True when handled. */

@@ -3,7 +3,7 @@ import { type Block, decodeAnswerRef, withFeedbackAck } from '../../blocks.js';
 import { deliver } from '../../deliver.js';
 import { type ButtonArgs, isEphemeral, refAnswer, respondWith } from './respond.js';
 
-/** 👍/👎: log a structured vote, then acknowledge it by updating the message. */
+/** 👍/👎: record the vote (and log it), then acknowledge it by updating the message. */
 export function recordFeedback(deps: SlackDeps) {
   return async function recordFeedbackListener(args: ButtonArgs): Promise<void> {
     const { ack, body, action, client } = args;
@@ -12,6 +12,18 @@ export function recordFeedback(deps: SlackDeps) {
     const ref = decodeAnswerRef(action.value);
     const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
     deps.logger.info({ event: 'slack_feedback', vote, intent: ref?.intent ?? null, question: ref?.question ?? null, user: body.user.id, channel });
+    // One vote per person per answer message: voting again on the same message replaces the vote.
+    const answerKey = body.message?.ts ?? body.container?.message_ts ?? ref?.question ?? '';
+    deps.questionLog?.feedback({
+      channel: 'slack',
+      key: `${channel ?? ''}:${String(answerKey)}:${body.user.id}`,
+      vote,
+      question: ref?.question ?? null,
+      intent: ref?.intent ?? null,
+      user: body.user.id,
+      ...(channel ? { conversation: channel } : {}),
+      version: deps.engine.version,
+    });
     if (isEphemeral(body)) {
       if (!ref) return;
       const { reply, message } = answer(deps, refAnswer(ref), { surface: 'button', user: body.user.id, echo: true, share: true });

@@ -7,11 +7,12 @@ export const COMMAND = '/isis-mission';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-function commandReply(deps: SlackDeps, text: string, user: string): SlackMessage {
+async function commandReply(deps: SlackDeps, text: string, user: string, channel: string): Promise<SlackMessage> {
   const word = text.trim().toLowerCase();
   if (word === '' || word === 'help') return renderHelp(deps.engine.examples(5));
   if (word === 'about') return renderAbout(deps.engine.article);
-  return answerText(deps, text, { surface: 'command', user, echo: true, share: true }).message;
+  // One person's slash commands in one channel are one conversation (within the TTL).
+  return (await answerText(deps, text, { surface: 'command', user, conversation: `command:${user}:${channel}`, echo: true, share: true })).message;
 }
 
 /**
@@ -23,7 +24,7 @@ export function answerCommand(deps: SlackDeps) {
   return async function answerCommandListener({ command, ack }: CommandArgs): Promise<void> {
     let message: SlackMessage;
     try {
-      message = commandReply(deps, command.text ?? '', command.user_id);
+      message = await commandReply(deps, command.text ?? '', command.user_id, command.channel_id);
     } catch (err) {
       deps.logger.error({ event: 'slack_command_failed', user: command.user_id, channel: command.channel_id }, err);
       message = renderNotice(MESSAGES.internalError);

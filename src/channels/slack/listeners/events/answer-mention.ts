@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { type SlackDeps, answerText, firstAnswer } from '../../answering.js';
-import { isFromPerson, post, replyTarget } from '../../conversation.js';
+import { conversationOf, isFromPerson, post, replyTarget } from '../../conversation.js';
 
 type MentionArgs = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;
 
@@ -8,7 +8,8 @@ type MentionArgs = SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs;
 export function answerMention(deps: SlackDeps) {
   return async function answerMentionListener({ event, client, context }: MentionArgs): Promise<void> {
     if (!isFromPerson(event, context.botUserId) || !firstAnswer(deps, event.channel, event.ts)) return;
-    const { message } = answerText(deps, event.text, { surface: 'mention', ...(event.user ? { user: event.user } : {}) });
-    await post(client, deps.logger, replyTarget(event), message, { surface: 'mention' });
+    const target = replyTarget(event);
+    const { message } = await answerText(deps, event.text, { surface: 'mention', conversation: conversationOf(target), ...(event.user ? { user: event.user } : {}) });
+    await post(client, deps.logger, target, message, { surface: 'mention' });
   };
 }

@@ -10,7 +10,9 @@ export function answerDirectMessage(deps: SlackDeps) {
     const message = event as unknown as IncomingMessage;
     if (message.channel_type !== 'im' && !isDirectChannel(message.channel)) return;
     if (!isFromPerson(message, context.botUserId) || !firstAnswer(deps, message.channel, message.ts)) return;
-    const answered = answerText(deps, message.text ?? '', { surface: 'dm', ...(message.user ? { user: message.user } : {}) });
-    await post(client, deps.logger, replyTarget(message), answered.message, { surface: 'dm' });
+    const target = replyTarget(message);
+    // A DM is one conversation (within the TTL), whichever thread a message is in.
+    const answered = await answerText(deps, message.text ?? '', { surface: 'dm', conversation: `dm:${message.channel}`, ...(message.user ? { user: message.user } : {}) });
+    await post(client, deps.logger, target, answered.message, { surface: 'dm' });
   };
 }
