@@ -1,10 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../src/messages.js';
 import { projectRoot } from '../../../src/project-root.js';
-import { realEngine, startWebChat, type RunningWebChat } from './helpers.js';
+import { createQuestionLog, keyedHash } from '../../../src/store/question-log.js';
+import { openStore, type Store } from '../../../src/store/store.js';
+import { WriteQueue } from '../../../src/store/write-queue.js';
+import { memoryLogger, realEngine, startWebChat, type RunningWebChat } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-results';
@@ -79,6 +83,10 @@ const inPanelView = (page: Page, id: string): Promise<boolean> =>
 // Missing Chromium fails in CI with a message saying how to fix it; locally it skips.
 describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks about the article', () => {
   let chat: RunningWebChat;
+  // As `npm start` runs it: questions and votes go to a real SQLite question log.
+  let storeDir: string;
+  let store: Store;
+  let queue: WriteQueue;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -89,7 +97,11 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     if (!haveChromium) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this).`);
     }
-    chat = await startWebChat({ engine: realEngine(), root: projectRoot });
+    storeDir = mkdtempSync(join(tmpdir(), 'web-browser-'));
+    store = await openStore({ url: 'sqlite:bot.sqlite', root: storeDir });
+    queue = new WriteQueue(store, memoryLogger().logger, { flushDelayMs: 1 });
+    const questionLog = createQuestionLog({ queue, hash: keyedHash('browser test key'), mode: 'on' });
+    chat = await startWebChat({ engine: realEngine(), root: projectRoot, questionLog });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -112,6 +124,9 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
   afterAll(async () => {
     await browser?.close();
     await chat?.close();
+    await queue?.close();
+    await store?.close();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
 
   it('shows the whole article, one span per sentence, and a welcome with example chips', async () => {
@@ -159,15 +174,42 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     expect(await shortAnswer.locator('.source-quote').count()).toBe(1);
   });
 
-  it('offers 👍/👎 only on answers whose frame has an id', async () => {
-    const frames = await page.evaluate(() => document.querySelectorAll('.msg-bot .feedback').length);
-    const answered = chat.records().filter((r) => r.event === 'web_reply');
-    // Until the server gives replies ids, no vote buttons appear; once it does, each answer has one pair.
-    expect(frames).toBeLessThanOrEqual(answered.length);
+  it('offers 👍/👎 on every answer and on nothing else', async () => {
+    expect(await page.locator('.msg-answer').count()).toBeGreaterThan(0);
+    expect(await page.locator('.msg-answer:not(:has(.feedback))').count()).toBe(0);
+    expect(await page.locator('.msg-bot:not(.msg-answer) .feedback').count()).toBe(0);
     for (const box of await page.locator('.feedback').all()) {
-      expect(await box.locator('.vote').count()).toBe(2);
-      expect(await box.locator('.vote[aria-pressed="false"]').count()).toBe(2);
+      expect(await box.getAttribute('role')).toBe('group');
+      expect(await box.locator('.vote').evaluateAll((votes) => votes.map((v) => [v.getAttribute('aria-label'), v.getAttribute('aria-pressed')]))).toEqual([
+        [MESSAGES.web.feedbackUp, 'false'],
+        [MESSAGES.web.feedbackDown, 'false'],
+      ]);
     }
+  });
+
+  it('takes one vote per answer from the keyboard, shows it pressed with a thanks, and the store keeps it', async () => {
+    const reply = await ask(page, 'who announced the raid');
+    const down = reply.locator('.vote[data-vote="down"]');
+    await down.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => reply.locator('.feedback-note').textContent()).toBe(MESSAGES.web.feedbackThanks);
+    expect(await reply.locator('.vote').evaluateAll((votes) => votes.map((v) => v.getAttribute('aria-pressed')))).toEqual(['false', 'true']);
+    // A second vote is not sent: the next frame the server answers is the next question.
+    await reply.locator('.vote[data-vote="up"]').focus();
+    await page.keyboard.press('Enter');
+    await ask(page, 'where was the raid?');
+    expect(chat.records().filter((r) => r.event === 'web_feedback')).toEqual([expect.objectContaining({ vote: 'down', intent: 'raid-announcement' })]);
+    await queue.flush();
+    expect(await store.dislikes()).toEqual([expect.objectContaining({ channel: 'web', vote: 'down', question: 'who announced the raid', intent: 'raid-announcement' })]);
+  });
+
+  it('answers a two-part question in one bubble, a quote per part, and highlights both sentences', async () => {
+    const reply = await ask(page, 'when did the talks begin and where was the raid?');
+    expect(await reply.locator('.part').count()).toBe(2);
+    expect(await reply.locator('.part-question').allTextContents()).toEqual(['when did the talks begin', 'where was the raid?']);
+    expect(await reply.locator('.source-link').allTextContents()).toEqual(['sentence 3 of 15', 'sentence 8 of 15']);
+    expect(await page.locator('.sentence.is-cited').evaluateAll((cited) => cited.map((c) => c.id))).toEqual(['s-3', 's-8']);
+    expect(await reply.locator('.feedback').count()).toBe(1);
   });
 
   it('asks a chip’s question by its intent when clicked', async () => {

@@ -124,7 +124,7 @@
     const link = el('button', 'source-link', source.label);
     link.type = 'button';
     link.setAttribute('aria-label', `Show ${source.label} in the article`);
-    link.addEventListener('click', () => citeSentence(source.number, true));
+    link.addEventListener('click', () => citeSentences([source.number], true));
     caption.append(link);
     figure.append(caption);
     return figure;
@@ -205,14 +205,21 @@
     const kind = String(message.kind || 'answer');
     const item = el('div', `msg msg-bot msg-${kind}`);
     item.append(el('span', 'visually-hidden', 'Bot: '));
-    const text = String(message.text ?? '');
-    if (!(message.source && answerIsTheQuote(text, message.source))) item.append(el('p', 'msg-text', text));
-    if (message.source) item.append(sourceBlock(message.source));
+    const parts = Array.isArray(message.parts) && message.parts.length > 1 ? message.parts : [message];
+    for (const part of parts) {
+      const box = parts.length > 1 ? el('div', 'part') : item;
+      if (parts.length > 1) box.append(el('p', 'part-question', String(part.question ?? '')));
+      const text = String(part.text ?? '');
+      if (!(part.source && answerIsTheQuote(text, part.source))) box.append(el('p', 'msg-text', text));
+      if (part.source) box.append(sourceBlock(part.source));
+      if (box !== item) item.append(box);
+    }
     if (kind === 'answer' && typeof message.id === 'string' && message.id !== '') item.append(feedbackBox(message.id));
     if (Array.isArray(message.chips) && message.chips.length > 0) item.append(chipList(message.chipsLabel, message.chips));
     append(item);
-    // The article shows the sentence the latest reply stands on, or none.
-    if (message.source) citeSentence(message.source.number, false);
+    // The article shows the sentences the latest reply stands on (one per part), or none.
+    const cited = parts.filter((part) => part.source).map((part) => part.source.number);
+    if (cited.length > 0) citeSentences(cited, false);
     else clearCitation();
   }
 
@@ -250,12 +257,13 @@
     for (const old of articleBody.querySelectorAll('.sentence.is-cited')) old.classList.remove('is-cited');
   }
 
-  /** Highlight the cited sentence; scroll to it when the panel is in view, or when asked to. */
-  function citeSentence(number, reveal) {
-    const target = byId(`s-${number}`);
+  /** Highlight the cited sentences; scroll to the first when the panel is in view, or when asked to. */
+  function citeSentences(numbers, reveal) {
+    const targets = numbers.map((number) => byId(`s-${number}`)).filter(Boolean);
+    const target = targets[0];
     if (!target) return;
     clearCitation();
-    target.classList.add('is-cited');
+    for (const cited of targets) cited.classList.add('is-cited');
     if (reveal && narrow.matches) setPanelOpen(true);
     if (!panelVisible()) return;
     // Scroll the article panel alone (scrollIntoView would also scroll the page, and the header with it).
