@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEngine, type InspectableEngine } from '../core/engine.js';
 import { evaluate, parseLabelled, type Prediction, type Report } from '../core/evaluate.js';
@@ -13,6 +13,7 @@ const USAGE = `Usage: npm run eval -- [options] [SET.tsv ...]
 
 Evaluates the engine on labelled question sets (default: test/eval/holdout.tsv).
   --summary      one line of figures per set, nothing else
+  --all          --summary over every set in test/eval (conversation and two-part sets scored as such)
   --errors       list every question not answered right
   --json         the figures as JSON
   --html FILE    where to write the HTML report (default reports/eval-report.html)
@@ -79,6 +80,20 @@ function missesTsv(engine: InspectableEngine, misses: readonly Prediction[]): st
   return `${['outcome', 'expected', 'reply', 'intent', 'score', 'where', 'question', 'message'].join('\t')}\n${rows.join('\n')}\n`;
 }
 
+/** Every labelled set under `dir`, by kind: folders named conversations/ and two-part/ hold those kinds. */
+function setsIn(dir: string): { single: string[]; conversations: string[]; twoPart: string[] } {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.tsv'))
+    .sort()
+    .map((f) => join(dir, f));
+  const under = (folder: string) => files.filter((f) => f.includes(`${sep}${folder}${sep}`));
+  return {
+    single: files.filter((f) => !f.includes(`${sep}conversations${sep}`) && !f.includes(`${sep}two-part${sep}`)),
+    conversations: under('conversations'),
+    twoPart: under('two-part'),
+  };
+}
+
 const share = (right: number, total: number): string => `${pct(total === 0 ? 0 : right / total)} (${right}/${total})`;
 
 function conversationLine(engine: InspectableEngine, file: string): string {
@@ -113,6 +128,7 @@ function main(): number {
         json: { type: 'boolean' },
         errors: { type: 'boolean' },
         summary: { type: 'boolean' },
+        all: { type: 'boolean' },
         conversations: { type: 'string', multiple: true },
         'two-part': { type: 'string', multiple: true },
         help: { type: 'boolean' },
@@ -128,11 +144,16 @@ function main(): number {
     return 0;
   }
   const engine = loadEngine({ root: projectRoot });
-  const conversationFiles = values.conversations ?? [];
-  const twoPartFiles = values['two-part'] ?? [];
+  const every = values.all ? setsIn(join(projectRoot, 'test', 'eval')) : { single: [], conversations: [], twoPart: [] };
+  if (values.all) {
+    for (const f of every.single) process.stdout.write(`${summaryLine(relative(process.cwd(), f), evaluate(engine, parseLabelled(readFileSync(f, 'utf8'), engine, f), engine.tuning, { leaveOneOut: false }))}\n`);
+  }
+  const conversationFiles = [...(values.conversations ?? []), ...every.conversations];
+  const twoPartFiles = [...(values['two-part'] ?? []), ...every.twoPart];
+  if (values.all) positionals.length = 0;
   for (const f of conversationFiles) process.stdout.write(`${conversationLine(engine, f)}\n`);
   for (const f of twoPartFiles) process.stdout.write(`${twoPartLine(engine, f, values.errors === true)}\n`);
-  if (positionals.length === 0 && (conversationFiles.length > 0 || twoPartFiles.length > 0)) return 0;
+  if (values.all || (positionals.length === 0 && (conversationFiles.length > 0 || twoPartFiles.length > 0))) return 0;
   const files = positionals.length > 0 ? positionals.map((p) => resolve(p)) : [join(projectRoot, 'test', 'eval', 'holdout.tsv')];
   const names = files.map((f) => relative(process.cwd(), f));
   const load = (f: string) => parseLabelled(readFileSync(f, 'utf8'), engine, f);

@@ -34,12 +34,14 @@ const MAX_CARRIED = 6;
 const settles = (d: Decision): boolean => d.kind === 'answer' || (d.kind === 'no-match' && d.reason === 'unanswerable');
 
 /**
- * Context never takes the bot beyond the article: an answer found with the last topic's help must
- * still explain every word the follow-up itself says ("who *disagrees*?" after "do members agree?" is
- * not answered by the sentence about agreement).
+ * Context never takes the bot beyond the article: an answer found with the last topic's help must be
+ * of the kind asked and still explain every word the follow-up itself says ("who *disagrees*?" after
+ * "do members agree?" is not answered by the sentence about agreement).
  */
 function explainsFollowUp(d: Decision, own: Ranking, matcher: Matcher): boolean {
   if (d.kind !== 'answer') return true;
+  // "how many…?" answered by a fact nobody asks "how many" about is a guess.
+  if (own.type !== 'other' && !d.best.evidence.typeMatches) return false;
   return own.content.every((token) => matcher.explains(d.best.intent, token));
 }
 
