@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import type { Channel, DrainReport } from './channels/channel.js';
 import { createSlackChannel, type SlackChannel } from './channels/slack/channel.js';
 import { createWebChannel } from './channels/web/channel.js';
@@ -11,12 +10,12 @@ import { AppError } from './errors.js';
 import { Readiness } from './health.js';
 import { createLogger, type Logger } from './logger.js';
 import { countedEngine, countedVotes, createMetrics } from './metrics.js';
+import { projectRoot as root } from './project-root.js';
 import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen, watchArrivals } from './server.js';
 import { startStore } from './store/index.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
   const envFile = resolve(root, '.env');

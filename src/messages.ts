@@ -40,5 +40,7 @@ export const MESSAGES = {
     offline: 'Not connected; reconnecting… Your question is kept in the box.',
     relatedLabel: 'Related questions:',
     welcome: 'Hi! Ask me anything about the article. Every answer quotes the sentence it stands on.',
+    feedbackUp: 'Helpful',
+    feedbackDown: 'Not helpful',
   },
 } as const;

@@ -35,8 +35,8 @@ export interface CreateSlackAppOptions {
   config: SlackConfig;
   engine: Engine;
   logger: Logger;
-  /** Defaults to Bolt's own receiver for the mode; channel.ts passes the shared-server one. */
-  receiver?: Receiver;
+  /** The shared-server HTTP receiver or the Socket Mode one (channel.ts picks it by mode). */
+  receiver: Receiver;
   tuning?: SlackTuning;
   /** Wraps the fetch every Web API and response_url call goes through (to watch Slack's health). */
   observeFetch?: (fetch: FetchFn) => FetchFn;
@@ -48,7 +48,7 @@ export interface CreateSlackAppOptions {
 type FetchFn = typeof globalThis.fetch;
 
 /** fetch with a deadline, for Bolt's respond() (the WebClient has its own `timeout`). */
-export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
+function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
   return (input, init) => {
     const deadline = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -57,7 +57,7 @@ export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): 
 }
 
 /** Options for every WebClient the app makes: base URL (GovSlack, simulator), timeout, bounded retries. */
-export function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}, observe: (fetch: FetchFn) => FetchFn = (f) => f): webApi.WebClientOptions {
+function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}, observe: (fetch: FetchFn) => FetchFn = (f) => f): webApi.WebClientOptions {
   const timeout = tuning.webApiTimeoutMs ?? 10_000;
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -130,11 +130,7 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
   let app: App | undefined;
   app = new App({
     authorize: cachedAuthorize(() => app as App, config.botToken),
-    ...(receiver
-      ? { receiver }
-      : config.mode === 'socket'
-        ? { socketMode: true, appToken: config.appToken ?? '' }
-        : { signingSecret: config.signingSecret ?? '' }),
+    receiver,
     logger: boltLogger,
     logLevel: logger.getLevel() as LogLevel,
     clientOptions: webClientOptions(config, tuning, options.observeFetch),

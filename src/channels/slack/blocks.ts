@@ -45,7 +45,7 @@ export const ACTION_PATTERN = {
   feedback: /^feedback_(up|down)$/,
 } as const;
 
-export const BLOCK_ID = { feedback: 'feedback', tools: 'answer_tools' } as const;
+const BLOCK_ID = { feedback: 'feedback', tools: 'answer_tools' } as const;
 
 export interface RenderOptions {
   /** Sentences in the article, for "sentence N of 15". */
@@ -107,7 +107,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 }
 
 /** One button per question, each answering that intent when clicked. */
-export function questionButtons(prefix: string, suggestions: readonly Suggestion[]): types.ActionsBlock | null {
+function questionButtons(prefix: string, suggestions: readonly Suggestion[]): types.ActionsBlock | null {
   const elements = suggestions
     .slice(0, LIMITS.questionButtons)
     .map((s, i) => button(s.question, `${prefix}:${i}`, s.intent));
@@ -295,6 +295,6 @@ export function withFeedbackAck(blocks: readonly Block[], vote: 'up' | 'down'): 
 }
 
 /** Enforce the message-level limits: at most 50 blocks, fallback text at most 40,000 characters. */
-export function fitMessage(message: SlackMessage): SlackMessage {
+function fitMessage(message: SlackMessage): SlackMessage {
   return { text: truncate(message.text, LIMITS.text), blocks: message.blocks.slice(0, LIMITS.blocks) };
 }

@@ -80,17 +80,15 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
     ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
     probe: () => (app as App).client.auth.test({ token: config.botToken }),
   });
-  const httpReceiver =
+  // Exactly one receiver, chosen by the mode: HTTP on the shared server, or a Socket Mode connection.
+  const receiver =
     config.mode === 'http'
       ? new SlackHttpReceiver({
           signingSecret: config.signingSecret ?? '',
           logger,
           ...options.http,
         })
-      : undefined;
-  const socketReceiver =
-    config.mode === 'socket'
-      ? new SocketModeReceiver({
+      : new SocketModeReceiver({
           appToken: config.appToken ?? '',
           logger: toBoltLogger(logger),
           ...(options.socket?.clientPingTimeout ? { clientPingTimeout: options.socket.clientPingTimeout } : {}),
@@ -99,15 +97,15 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
           installerOptions: {
             clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), timeout: options.tuning?.webApiTimeoutMs ?? 10_000 },
           },
-        })
-      : undefined;
-  const receiver = httpReceiver ?? socketReceiver;
+        });
+  const httpReceiver = receiver instanceof SlackHttpReceiver ? receiver : undefined;
+  const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : undefined;
   app = createSlackApp({
     config,
     engine,
     logger,
     observeFetch: (fetch) => health.observe(fetch),
-    ...(receiver ? { receiver } : {}),
+    receiver,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(questionLog ? { questionLog } : {}),
   });

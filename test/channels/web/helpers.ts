@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { MESSAGES } from '../../../src/messages.js';
 import type { Channel } from '../../../src/channels/channel.js';
-import { createWebChannel, findProjectRoot, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
+import { projectRoot } from '../../../src/project-root.js';
+import { createWebChannel, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
 import type { WebMessage } from '../../../src/channels/web/render.js';
 import { loadEngine } from '../../../src/core/engine.js';
 import type { Article, Engine, Intent, Reply, Sentence, Suggestion } from '../../../src/core/types.js';
@@ -129,7 +130,7 @@ export function slowEngine(ms: number): Engine {
 let loaded: Engine | undefined;
 /** The real engine over the project's content, loaded once per test file. */
 export function realEngine(): Engine {
-  loaded ??= loadEngine({ root: findProjectRoot() });
+  loaded ??= loadEngine({ root: projectRoot });
   return loaded;
 }
 
