@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { InMemoryConversations } from '../core/conversation/memory.js';
 import { loadEngine } from '../core/engine.js';
 import type { Engine, Reply, Suggestion } from '../core/types.js';
 import { AppError } from '../errors.js';
@@ -12,10 +13,14 @@ const USAGE = `Usage:
   npm run --silent ask -- --json "question"         one JSON object
   npm run --silent ask -- --jsonl questions.txt     one JSON line per line of the file
   npm run --silent ask -- --jsonl < questions.txt   the same, reading standard input
+  npm run --silent ask -- --jsonl --conversations < turns.jsonl
+                                                    lines {"conversation": "id", "question": "…"}: turns in order
 
 Options:
   --json          print one JSON object instead of readable text
   --jsonl [FILE]  answer every line of FILE (or of standard input), one JSON object per line
+  --conversations with --jsonl: each line is {"conversation": "id", "question": "text"}; lines with the
+                  same id are turns of one conversation, in input order
   -h, --help      print this help`;
 
 /** The CLI's JSON contract: stable field names, one object per question. */
@@ -33,6 +38,10 @@ interface AskResult {
   suggestions: Suggestion[];
   related: Suggestion[];
   reply: string;
+  /** A question of several parts: each part's result, in order. */
+  parts?: AskResult[];
+  /** With --conversations: the conversation this turn belongs to. */
+  conversation?: string;
 }
 
 /** The intent behind a reply, including the unanswerable topic a "the article doesn't say…" was chosen for. */
@@ -56,10 +65,13 @@ function toResult(question: string, reply: Reply, engine: Engine): AskResult {
     suggestions: reply.suggestions.map((s) => ({ ...s })),
     related: reply.related.map((s) => ({ ...s })),
     reply: reply.text,
+    ...(reply.parts ? { parts: reply.parts.map((part) => toResult(part.question, part, engine)) } : {}),
   };
 }
 
 function formatReadable(reply: Reply, total: number): string {
+  // A question of several parts: each part as its own answer, under its own question.
+  if (reply.parts) return reply.parts.map((part) => `» ${part.question}\n${formatReadable(part, total)}`).join('\n\n');
   const lines: string[] = [];
   if (reply.kind === 'answer' && reply.source) {
     lines.push(reply.answer ?? '', '', `  Source, sentence ${reply.source.number} of ${total} (paragraph ${reply.source.paragraph}):`, `  “${reply.source.sentence}”`);
@@ -85,6 +97,33 @@ async function jsonl(engine: Engine, input: Readable): Promise<void> {
   }
 }
 
+/**
+ * Turns of conversations, one JSON object a line: `{"conversation": "id", "question": "text"}`. Each
+ * conversation's context is kept (bounded, as in the app) while the input runs.
+ */
+async function conversationsJsonl(engine: Engine, input: Readable): Promise<void> {
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const memory = new InMemoryConversations();
+  let n = 0;
+  for await (const line of rl) {
+    n += 1;
+    if (line.trim() === '') continue;
+    let turn: { conversation?: unknown; question?: unknown };
+    try {
+      turn = JSON.parse(line) as typeof turn;
+    } catch {
+      throw new InputError(`Line ${n} is not JSON: expected {"conversation": "id", "question": "text"}`);
+    }
+    if (typeof turn?.question !== 'string' || (turn.conversation !== undefined && typeof turn.conversation !== 'string')) {
+      throw new InputError(`Line ${n}: expected {"conversation": "id", "question": "text"}`);
+    }
+    const key = turn.conversation ?? '';
+    const { reply, context } = engine.converse(turn.question, await memory.load(key));
+    await memory.save(key, context);
+    await write(`${JSON.stringify({ conversation: key, ...toResult(turn.question, reply, engine) })}\n`);
+  }
+}
+
 /** A mistake in how the command was called: usage on stderr, exit 2, no stack trace. */
 class UsageError extends Error {}
 
@@ -97,7 +136,7 @@ function parse(args: string[]) {
       args,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, jsonl: { type: 'boolean' }, conversations: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     // parseArgs reports unknown options and misused values with a code and a readable message.
@@ -126,9 +165,11 @@ async function main(args: string[]): Promise<number> {
     if (positionals.length > 1) throw new UsageError('--jsonl reads one file (or standard input when none is given).');
     const file = positionals[0];
     const input = file === undefined || file === '-' ? process.stdin : await openInput(file);
-    await jsonl(loadEngine({ root: projectRoot }), input);
+    const engine = loadEngine({ root: projectRoot });
+    await (values.conversations ? conversationsJsonl(engine, input) : jsonl(engine, input));
     return 0;
   }
+  if (values.conversations) throw new UsageError('--conversations goes with --jsonl.');
   const question = positionals.join(' ');
   if (question.trim() === '') throw new UsageError('Give a question to ask.');
   const engine = loadEngine({ root: projectRoot });

@@ -129,4 +129,30 @@ describe('npm run ask (built CLI)', () => {
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/Usage:/);
   });
+
+  it('--jsonl --conversations answers turns of each conversation in order, each line with its conversation and parts', () => {
+    const lines = [
+      { conversation: 'a', question: 'what did the pentagon announce' },
+      { conversation: 'b', question: 'where was it?' },
+      { conversation: 'a', question: 'where was it?' },
+      { conversation: 'a', question: 'who announced the raid and how many died?' },
+    ].map((l) => JSON.stringify(l));
+    const out = run(['--jsonl', '--conversations'], `${lines.join('\n')}\n`);
+    expect(out.status).toBe(0);
+    const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(results.map((r) => r.conversation)).toEqual(['a', 'b', 'a', 'a']);
+    // "where was it?" leans on conversation a's raid, and has nothing to lean on in b.
+    expect(results[2]).toMatchObject({ answered: true, source: { number: 8 } });
+    expect(results[1].answered).toBe(false);
+    expect(results[3].parts).toHaveLength(2);
+    expect(results[3].parts[1]).toMatchObject({ question: 'how many died?', answered: true });
+  });
+
+  it('--conversations without --jsonl is a usage error; a line that is not a turn says which line', () => {
+    expect(run(['--conversations', 'hello']).status).toBe(2);
+    const bad = run(['--jsonl', '--conversations'], '{"conversation":"a","question":"hi"}\nnot json\n');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^Line 2 is not JSON/);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
 });
