@@ -20,7 +20,7 @@ describe('👍 or 👎 is clicked on an answer', () => {
     const body = payloads.blockAction({ actionId: 'feedback_down', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.4', channel: 'C0GENERAL', blocks: feedbackBlocks } });
     await recordFeedback(kit.deps)(buttonArgs<ButtonArgs>(kit, body));
     expect(kit.logs.events('slack_feedback')).toEqual([
-      expect.objectContaining({ vote: 'down', intent: 'raid-location', question: 'where was the raid?', user: 'U0ASKER', channel: 'C0GENERAL' }),
+      expect.objectContaining({ vote: 'down', intent: 'raid-location', question: 'where was the raid?', user: 'U0ASKER', slackChannel: 'C0GENERAL' }),
     ]);
     const [update] = await kit.sim.waitForCalls('chat.update');
     expect(update?.args).toMatchObject({ channel: 'C0GENERAL', ts: '100.4' });
