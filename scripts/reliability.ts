@@ -8,6 +8,7 @@
  *   npm run reliability                      # full run, 5-minute soak
  *   npm run reliability -- --soak-seconds 30 # quick check
  *   npm run reliability -- --only 1,6        # just these scenarios; docs/reliability.md is left alone
+ *   npm run reliability -- --only 11-16      # the service rows (issue 12): the abuse probe's attacks, SIGTERM
  *
  * One copy of everything: the scenarios live in test/reliability/ (vitest
  * runs the same functions in process, behaviours only) and the simulator in
@@ -31,8 +32,16 @@ import {
 } from '../test/reliability/slack-scenarios.js';
 import type { SlackTarget } from '../test/reliability/target.js';
 import { askBySlashCommand, fuzzStrings, hostileTextScenario, limitsScenario } from '../test/reliability/text-scenarios.js';
-import { replicasScenario, sigkillScenario, sigtermScenario } from '../test/reliability/outbox-scenarios.js';
+import { replicasScenario, sigkillScenario, sigtermBacklogScenario } from '../test/reliability/outbox-scenarios.js';
 import { soakScenario, type WebTarget, webAbuseScenario } from '../test/reliability/web-scenarios.js';
+import {
+  floodVsAcksScenario,
+  idleSocketsScenario,
+  sigtermScenario,
+  slowDripScenario,
+  unauthenticatedBodiesScenario,
+  upgradeHeaderScenario,
+} from '../test/reliability/service-scenarios.js';
 import { createTestDatabase, postgresProblem } from '../test/support/postgres.js';
 import { SlackSender, SlackSim } from '../test/support/slack-sim/index.js';
 
@@ -56,8 +65,13 @@ const LAST_SCENARIO = 19;
 const only = ((): Set<number> | null => {
   const at = process.argv.indexOf('--only');
   if (at === -1) return null;
-  const numbers = (process.argv[at + 1] ?? '').split(',').map(Number);
-  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > LAST_SCENARIO)) throw new Error(`--only takes scenario numbers from 1 to ${LAST_SCENARIO}, e.g. --only 1,6`);
+  const numbers = (process.argv[at + 1] ?? '').split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number) as [number, number?];
+    return Array.from({ length: Math.max(0, (to ?? from) - from + 1) }, (_, i) => from + i);
+  });
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > LAST_SCENARIO)) {
+    throw new Error(`--only takes scenario numbers from 1 to ${LAST_SCENARIO}, e.g. --only 1,6 or --only 11-16`);
+  }
   return new Set(numbers);
 })();
 
@@ -93,7 +107,7 @@ async function outboxSections(rows: Row[], sim: () => Promise<SlackSim>): Promis
   try {
     await section(rows, '17. SIGKILL', async () => sigkillScenario({ root, sim: await sim(), databaseUrl: `sqlite:${join(dir, 'kill.sqlite')}`, events: 200 }));
     await section(rows, '18. SIGTERM backlog', async () =>
-      sigtermScenario({ root, sim: await sim(), databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 500, graceMs: 2_000 }),
+      sigtermBacklogScenario({ root, sim: await sim(), databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 500, graceMs: 2_000 }),
     );
     await section(rows, '19. Two replicas', async () => {
       const problem = await postgresProblem();
@@ -142,6 +156,8 @@ async function main(): Promise<void> {
   const limits = emptyLimitStats();
   const sims: SlackSim[] = [];
   const apps: AppProcess[] = [];
+  /** Apps a scenario stops on purpose (SIGTERM): their exit is the point, not a crash. */
+  const terminated = new Set<AppProcess>();
   const sim = async (): Promise<SlackSim> => {
     const s = await SlackSim.start();
     sims.push(s);
@@ -165,6 +181,23 @@ async function main(): Promise<void> {
       hostileTextScenario(http.target, { article, limits, fuzz: fuzzStrings(10_000), ask: askBySlashCommand(http.target), batch: 100 }),
     );
     await section(rows, '9. Web chat abuse', () => webAbuseScenario(http.web, { connections: 1_000, wave: 25 }));
+    // The abuse probe's attacks on the service (issue 12).
+    await section(rows, '15. Upgrade header', () => upgradeHeaderScenario(http.target, SIGNING_SECRET));
+    await section(rows, '11. Slow drip', () => slowDripScenario(http.target, { events: 20, drips: 5, secret: SIGNING_SECRET, bodyTimeoutMs: 5_000 }));
+    await section(rows, '12. Unauthenticated bodies', () => unauthenticatedBodiesScenario(http.target, { count: 200, bytes: 1024 * 1024, events: 50 }));
+    await section(rows, '14. Web chat flood vs Slack acks', () => floodVsAcksScenario(http.target, http.web, { events: 500, rounds: 5, clients: 20, depth: 3, inChildProcess: true }));
+    await section(rows, '16. SIGTERM with a backlog', () =>
+      sigtermScenario(
+        async () => {
+          const own = await startApp('http', await sim(), false);
+          apps.push(own.app);
+          terminated.add(own.app);
+          return { target: own.target, terminate: () => own.app.stop().then(() => own.app.exit ?? { code: null, signal: null }) };
+        },
+        { events: 500, graceMs: 10_000, sigtermAfterMs: 150 },
+      ),
+    );
+    await section(rows, '13. Idle websockets', () => idleSocketsScenario(http.web, { sockets: 500, addresses: 50, perAddressCap: 50, silentEvictMs: 10_000 }));
 
     const socketSim = await sim();
     const socket = await startApp('socket', socketSim, false);
@@ -187,12 +220,12 @@ async function main(): Promise<void> {
     );
     await section(rows, '8. Slack limits', () => limitsScenario(sims, limits));
     await outboxSections(rows, sim);
-    const exits = apps.filter((a) => a !== floor && !a.alive);
+    const exits = apps.filter((a) => a !== floor && !terminated.has(a) && !a.alive);
     rows.push(
       row(
         'All',
         'app processes (node --unhandled-rejections=strict dist/main.js) that exited during the run',
-        exits.length === 0 ? `0 of ${apps.length - 1}` : exits.map((a) => `${JSON.stringify(a.exit)} ${a.stderr.join('').slice(0, 300)}`).join('; '),
+        exits.length === 0 ? `0 of ${apps.length - 1 - terminated.size}` : exits.map((a) => `${JSON.stringify(a.exit)} ${a.stderr.join('').slice(0, 300)}`).join('; '),
         '0',
         exits.length === 0,
       ),

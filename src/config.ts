@@ -12,6 +12,18 @@ export interface SlackConfig {
   apiUrl?: string;
 }
 
+/** Running as a service: where to listen, what sits in front, how long shutdown may take. */
+export interface ServiceConfig {
+  /** Interface to listen on: 127.0.0.1 by default, 0.0.0.0 (or ::) behind a proxy or in a container. */
+  host: string;
+  /** The origin people reach the web chat at, behind a proxy (PUBLIC_URL), e.g. https://bot.example.org. */
+  publicOrigin: string | null;
+  /** Reverse proxies in front whose X-Forwarded-For is believed (0: none). */
+  trustProxy: number;
+  /** SIGTERM: how long in-flight answers may take before they are given up. */
+  shutdownGraceMs: number;
+}
+
 export type QuestionLogMode = 'on' | 'redacted' | 'off';
 
 /** Where questions and votes are kept, and how much of them (docs/privacy.md). */
@@ -34,6 +46,7 @@ export interface Config {
   /** null when SLACK_BOT_TOKEN is not set: the web chat alone is served. */
   slack: SlackConfig | null;
   webChat: boolean;
+  service: ServiceConfig;
   store: StoreConfig;
 }
 
@@ -48,6 +61,10 @@ const HINTS: Record<string, string> = {
   SLACK_SIGNING_SECRET: `SLACK_SIGNING_SECRET must be the Signing Secret (${APP_SETTINGS} → Basic Information → App Credentials); it is required in HTTP mode, i.e. when SLACK_APP_TOKEN is not set.`,
   SLACK_API_URL: 'SLACK_API_URL must be an http(s) URL of the Slack Web API, e.g. https://slack.com/api/ (leave it unset for slack.com).',
   WEB_CHAT: 'WEB_CHAT must be "on" or "off" (default on).',
+  HOST: 'HOST must be an IP address or host name to listen on, e.g. 127.0.0.1 (the default) or 0.0.0.0 behind a proxy.',
+  PUBLIC_URL: 'PUBLIC_URL must be the http(s) address people open the web chat at, e.g. https://bot.example.org (no path).',
+  TRUST_PROXY: 'TRUST_PROXY must be "off" (the default), "on" (one proxy in front) or the number of proxies in front, 0 to 10.',
+  SHUTDOWN_GRACE_MS: 'SHUTDOWN_GRACE_MS must be a whole number of milliseconds from 0 to 120000 (default 10000).',
   DATABASE_URL: 'DATABASE_URL must be sqlite:PATH (a file, relative to the project folder; default sqlite:data/bot.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
   QUESTION_LOG: 'QUESTION_LOG must be on, redacted (keep everything but the question text) or off (default on).',
   LOG_RETENTION_DAYS: 'LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650 (default 30).',
@@ -89,6 +106,22 @@ const EnvSchema = StoreSchema.extend({
   SLACK_SIGNING_SECRET: optional(z.string().trim().regex(/^[A-Za-z0-9]{16,}$/)),
   SLACK_API_URL: optional(z.string().trim().url().regex(/^https?:\/\//)),
   WEB_CHAT: lowerEnum(['on', 'off'] as const, 'on'),
+  HOST: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Za-z0-9.:-]+$/).default('127.0.0.1')),
+  PUBLIC_URL: optional(
+    z
+      .string()
+      .trim()
+      .url()
+      .refine((v) => /^https?:$/.test(new URL(v).protocol) && ['', '/'].includes(new URL(v).pathname + new URL(v).search)),
+  ),
+  TRUST_PROXY: z.preprocess(
+    (v) => {
+      const text = typeof v === 'string' ? v.trim().toLowerCase() : v;
+      return text === '' || text === undefined || text === 'off' ? 0 : text === 'on' ? 1 : text;
+    },
+    z.coerce.number().int().min(0).max(10),
+  ),
+  SHUTDOWN_GRACE_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120_000).default(10_000)),
 });
 
 function problemsOf(error: z.ZodError): string[] {
@@ -146,7 +179,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  return { port: e.PORT, logLevel: e.LOG_LEVEL, slack, webChat, store: storeConfigOf(e) };
+  return { port: e.PORT, logLevel: e.LOG_LEVEL, slack, webChat, service: serviceConfigOf(e), store: storeConfigOf(e) };
+}
+
+function serviceConfigOf(e: z.infer<typeof EnvSchema>): ServiceConfig {
+  return {
+    host: e.HOST,
+    publicOrigin: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : null,
+    trustProxy: e.TRUST_PROXY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
 }
 
 /** The password in a postgres:// URL, if any: it must never reach a log line. */

@@ -5,10 +5,7 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'CONTENT_INVALID'
-  | 'KNOWLEDGE_INVALID'
-  | 'INPUT_INVALID'
   | 'SLACK_API_FAILED'
-  | 'WEB_CHAT_REJECTED'
   | 'STORE_UNAVAILABLE';
 
 export class AppError extends Error {

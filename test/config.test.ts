@@ -18,9 +18,30 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
   return [];
 };
 
+const SERVICE_DEFAULTS = { host: '127.0.0.1', publicOrigin: null, trustProxy: 0, shutdownGraceMs: 10_000 };
+
 describe('a fresh clone with no .env', () => {
-  it('serves the web chat alone on port 3000', () => {
-    expect(parseConfig({})).toEqual({ port: 3000, logLevel: 'info', slack: null, webChat: true, store: STORE_DEFAULTS });
+  it('serves the web chat alone on port 3000, on loopback only', () => {
+    expect(parseConfig({})).toEqual({ port: 3000, logLevel: 'info', slack: null, webChat: true, service: SERVICE_DEFAULTS, store: STORE_DEFAULTS });
+  });
+});
+
+describe('running as a service', () => {
+  it('listens where HOST says, knows its public origin and its proxies, and takes SHUTDOWN_GRACE_MS', () => {
+    const env = { HOST: '0.0.0.0', PUBLIC_URL: 'https://bot.example.org/', TRUST_PROXY: 'on', SHUTDOWN_GRACE_MS: '2500' };
+    expect(parseConfig(env).service).toEqual({ host: '0.0.0.0', publicOrigin: 'https://bot.example.org', trustProxy: 1, shutdownGraceMs: 2_500 });
+    expect(parseConfig({ TRUST_PROXY: '2' }).service.trustProxy).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: 'off' }).service.trustProxy).toBe(0);
+  });
+
+  it('names each bad service variable', () => {
+    const problems = problemsOf({ HOST: 'a b', PUBLIC_URL: 'https://bot.example.org/chat', TRUST_PROXY: 'maybe', SHUTDOWN_GRACE_MS: '-1' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^HOST must be/),
+      expect.stringMatching(/^PUBLIC_URL must be/),
+      expect.stringMatching(/^TRUST_PROXY must be/),
+      expect.stringMatching(/^SHUTDOWN_GRACE_MS must be/),
+    ]);
   });
 });
 
@@ -31,7 +52,14 @@ describe('Slack modes', () => {
 
   it('uses HTTP mode with a signing secret, and a Web API URL ending in a slash', () => {
     const config = parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9999/api', PORT: '8080', WEB_CHAT: 'OFF' });
-    expect(config).toEqual({ port: 8080, logLevel: 'info', webChat: false, slack: { mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'http://127.0.0.1:9999/api/' }, store: STORE_DEFAULTS });
+    expect(config).toEqual({
+      port: 8080,
+      logLevel: 'info',
+      webChat: false,
+      slack: { mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'http://127.0.0.1:9999/api/' },
+      service: SERVICE_DEFAULTS,
+      store: STORE_DEFAULTS,
+    });
   });
 });
 

@@ -8,7 +8,7 @@ import { outcomeOf, parseLabelled, type LabelledQuestion } from '../core/evaluat
 import type { Intent } from '../core/types.js';
 import { HOSTILE_KINDS, hostileQuestions } from './hostile-inputs.js';
 import { seededRandom } from './random.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Medians and ratios against

@@ -3,7 +3,7 @@ import { defaultPaths, loadContent } from '../core/content.js';
 import { createEngine } from '../core/engine.js';
 import { coverage } from '../core/intents.js';
 import { formatContentProblem } from '../errors.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 /** `npm run check`: validate intents against the article and report what to fix. Exit 1 on any error. */
 function main(): number {

@@ -5,7 +5,7 @@ import { loadEngine, type InspectableEngine } from '../core/engine.js';
 import { evaluate, parseLabelled, type Prediction, type Report } from '../core/evaluate.js';
 import { parseConversations, parseTwoPart, scoreConversations, scoreTwoPart } from '../core/evaluate-conversations.js';
 import { renderHtml } from './eval-html.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(6);
 

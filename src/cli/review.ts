@@ -9,7 +9,7 @@ import type { IntentKind, NearestIntent, ReviewGroup } from '../review/group.js'
 import { buildReview, findGroup, type Review } from '../review/review.js';
 import { openStore, sqlitePath, type ReviewFilter } from '../store/store.js';
 import { renderReviewHtml } from './review-html.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 const USAGE = `Usage: npm run review -- [--since 7d|24h|2026-01-31] [--channel slack|web] [--json] [--html FILE] [--limit N]
        npm run review -- --accept GROUP (--intent ID | --unanswerable ID) [--force]`;

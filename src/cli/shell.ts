@@ -3,7 +3,7 @@ import type { ConversationContext } from '../core/conversation/context.js';
 import { loadEngine } from '../core/engine.js';
 import type { Reply } from '../core/types.js';
 import { AppError } from '../errors.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 const HELP = `Ask a question about the article; follow-ups are read as one conversation.
   :why      explain the last match term by term

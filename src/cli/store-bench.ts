@@ -9,7 +9,7 @@ import { createQuestionLog, keyedHash, newRecordId, NO_QUESTION_LOG, type Questi
 import type { QuestionRow } from '../store/schema.js';
 import { openStore } from '../store/store.js';
 import { WriteQueue } from '../store/write-queue.js';
-import { projectRoot } from './root.js';
+import { projectRoot } from '../project-root.js';
 
 /**
  * `npm run bench:store`: what the question log costs a question (SQLite, the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/cli/root.js';
+import { projectRoot } from '../../src/project-root.js';
 import type { ConversationContext } from '../../src/core/conversation/context.js';
 import { InMemoryConversations } from '../../src/core/conversation/memory.js';
 import { splitParts } from '../../src/core/conversation/parts.js';

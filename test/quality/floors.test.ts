@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/cli/root.js';
+import { projectRoot } from '../../src/project-root.js';
 import { loadEngine } from '../../src/core/engine.js';
 import { evaluate, parseLabelled } from '../../src/core/evaluate.js';
 

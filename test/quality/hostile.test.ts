@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_KINDS, hostileQuestions } from '../../src/cli/hostile-inputs.js';
 import { loadEngine } from '../../src/core/engine.js';
-import { projectRoot } from '../../src/cli/root.js';
+import { projectRoot } from '../../src/project-root.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

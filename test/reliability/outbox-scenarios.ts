@@ -115,7 +115,7 @@ export async function sigkillScenario(options: OutboxRunOptions & { events: numb
 }
 
 /** One process on SQLite: a backlog of `events` acked DMs, SIGTERM, exit within the grace, restart. */
-export async function sigtermScenario(options: OutboxRunOptions & { events: number; graceMs: number }): Promise<Row[]> {
+export async function sigtermBacklogScenario(options: OutboxRunOptions & { events: number; graceMs: number }): Promise<Row[]> {
   const prefix = 'D0TERM';
   slow(options, prefix);
   const first = await startReplica(options, { SHUTDOWN_GRACE_MS: String(options.graceMs) });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../support/postgres.js';
 import { SlackSim } from '../support/slack-sim/index.js';
 import type { Row } from './checks.js';
-import { replicasScenario, sigkillScenario, sigtermScenario } from './outbox-scenarios.js';
+import { replicasScenario, sigkillScenario, sigtermBacklogScenario } from './outbox-scenarios.js';
 
 /**
  * Acked means answered, with the real built app (dist/main.js, built by
@@ -40,7 +40,7 @@ describe('acked means answered: one process on SQLite', () => {
   });
 
   it('SIGTERM with 200 acked DMs waiting: exits 0, and after a restart all are answered, each once', { timeout: 90_000 }, async () => {
-    expectClean(await sigtermScenario({ root, sim, databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 200, graceMs: 500, leaseMs: 2_000, slackDelayMs: 200 }));
+    expectClean(await sigtermBacklogScenario({ root, sim, databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 200, graceMs: 500, leaseMs: 2_000, slackDelayMs: 200 }));
   });
 });
 

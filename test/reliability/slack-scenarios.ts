@@ -271,7 +271,7 @@ export async function webApiFaultScenario(app: SlackTarget, options: FaultOption
   const channels = ['C0RATE', 'C0E500', 'C0HANG', 'C0NIC', 'C0CNF'];
   const acks = await Promise.all(channels.map((channel) => sender.event(mentionEnvelope(channel, 'When did the talks begin?').envelope)));
   const callsTo = (channel: string) => sim.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
-  const apiErrors = (channel: string) => events(app, 'slack_api_error').filter((r) => r.channel === channel);
+  const apiErrors = (channel: string) => events(app, 'slack_api_error').filter((r) => r.slackChannel === channel);
   const worstCase = (options.retries + 1) * (options.timeoutMs + 5_000) + 5_000;
   await waitFor(
     () => (['C0E500', 'C0HANG', 'C0NIC', 'C0CNF'].every((c) => apiErrors(c).length > 0) && callsTo('C0RATE').length >= 2 ? true : undefined),

@@ -29,7 +29,7 @@ export function firstAnswer(deps: SlackDeps, channel: string, ts: string): boole
   // The outbox already keeps one entry per message, across replicas; a second delivery of it must answer.
   if (currentDelivery()) return true;
   if (!deps.recent.checkAndAdd([`message:${channel}:${ts}`])) return true;
-  deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', channel, ts });
+  deps.logger.debug({ event: 'slack_duplicate_skipped', key: 'channel_ts', slackChannel: channel, ts });
   return false;
 }
 

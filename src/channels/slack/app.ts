@@ -36,9 +36,11 @@ export interface CreateSlackAppOptions {
   config: SlackConfig;
   engine: Engine;
   logger: Logger;
-  /** Defaults to Bolt's own receiver for the mode; channel.ts passes the shared-server one. */
-  receiver?: Receiver;
+  /** The shared-server HTTP receiver or the Socket Mode one (channel.ts picks it by mode). */
+  receiver: Receiver;
   tuning?: SlackTuning;
+  /** Wraps the fetch every Web API and response_url call goes through (to watch Slack's health). */
+  observeFetch?: (fetch: FetchFn) => FetchFn;
   questionLog?: QuestionLog;
   /** Where conversations are kept; one process's memory (30-minute TTL, LRU) by default. */
   conversations?: ConversationMemory;
@@ -47,7 +49,7 @@ export interface CreateSlackAppOptions {
 type FetchFn = typeof globalThis.fetch;
 
 /** fetch with a deadline, for Bolt's respond() (the WebClient has its own `timeout`). */
-export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
+function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): FetchFn {
   return (input, init) => {
     const deadline = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -56,14 +58,14 @@ export function fetchWithTimeout(ms: number, base: FetchFn = globalThis.fetch): 
 }
 
 /** Options for every WebClient the app makes: base URL (GovSlack, simulator), timeout, bounded retries. */
-export function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}): webApi.WebClientOptions {
+function webClientOptions(config: SlackConfig, tuning: SlackTuning = {}, observe: (fetch: FetchFn) => FetchFn = (f) => f): webApi.WebClientOptions {
   const timeout = tuning.webApiTimeoutMs ?? 10_000;
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     timeout,
     retryConfig: { retries: tuning.webApiRetries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
     // DOM's Headers type lacks entries() without DOM.Iterable; the runtime object is the same.
-    fetch: fetchWithTimeout(timeout) as unknown as webApi.WebClientOptions['fetch'],
+    fetch: observe(fetchWithTimeout(timeout)) as unknown as webApi.WebClientOptions['fetch'],
   };
 }
 
@@ -131,14 +133,10 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
   let app: App | undefined;
   app = new App({
     authorize: cachedAuthorize(() => app as App, config.botToken),
-    ...(receiver
-      ? { receiver }
-      : config.mode === 'socket'
-        ? { socketMode: true, appToken: config.appToken ?? '' }
-        : { signingSecret: config.signingSecret ?? '' }),
+    receiver,
     logger: boltLogger,
     logLevel: logger.getLevel() as LogLevel,
-    clientOptions: webClientOptions(config, tuning),
+    clientOptions: webClientOptions(config, tuning, options.observeFetch),
     convoStore: false,
     ignoreSelf: true,
   });

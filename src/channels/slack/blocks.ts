@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Article, Reply, Suggestion } from '../../core/types.js';
 import { MESSAGES } from '../../messages.js';
 import { SLACK_MESSAGES } from './messages.js';
-import { escapeText, truncate } from './text.js';
+import { escapeText, stripBidi, truncate } from './text.js';
 
 /**
  * Renders engine replies as Block Kit. Pure functions: no I/O, no engine
@@ -45,7 +45,7 @@ export const ACTION_PATTERN = {
   feedback: /^feedback_(up|down)$/,
 } as const;
 
-export const BLOCK_ID = { feedback: 'feedback', tools: 'answer_tools' } as const;
+const BLOCK_ID = { feedback: 'feedback', tools: 'answer_tools' } as const;
 
 export interface RenderOptions {
   /** Sentences in the article, for "sentence N of 15". */
@@ -107,7 +107,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 }
 
 /** One button per question, each answering that intent when clicked. */
-export function questionButtons(prefix: string, suggestions: readonly Suggestion[]): types.ActionsBlock | null {
+function questionButtons(prefix: string, suggestions: readonly Suggestion[]): types.ActionsBlock | null {
   const elements = suggestions
     .slice(0, LIMITS.questionButtons)
     .map((s, i) => button(s.question, `${prefix}:${i}`, s.intent));
@@ -115,8 +115,8 @@ export function questionButtons(prefix: string, suggestions: readonly Suggestion
 }
 
 function headingBlock(heading: RenderOptions['heading']): Block[] {
-  if (!heading || heading.question.trim() === '') return [];
-  const question = escapeText(heading.question);
+  const question = escapeText(stripBidi(heading?.question ?? '')).trim();
+  if (!heading || question === '') return [];
   const user = heading.user && /^[UW][A-Z0-9]{2,}$/.test(heading.user) ? heading.user : undefined;
   return [context(user ? SLACK_MESSAGES.askedBy(user, question) : SLACK_MESSAGES.youAsked(question))];
 }
@@ -295,6 +295,6 @@ export function withFeedbackAck(blocks: readonly Block[], vote: 'up' | 'down'): 
 }
 
 /** Enforce the message-level limits: at most 50 blocks, fallback text at most 40,000 characters. */
-export function fitMessage(message: SlackMessage): SlackMessage {
+function fitMessage(message: SlackMessage): SlackMessage {
   return { text: truncate(message.text, LIMITS.text), blocks: message.blocks.slice(0, LIMITS.blocks) };
 }

@@ -2,21 +2,33 @@ import { type App, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config.js';
 import type { Engine } from '../../core/types.js';
 import { AppError } from '../../errors.js';
+import type { CheckResult } from '../../health.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { QuestionLog } from '../../store/question-log.js';
-import type { Channel } from '../channel.js';
+import type { Channel, DrainReport } from '../channel.js';
+import { InFlight } from '../in-flight.js';
+import { SlackApiHealth } from './api-health.js';
 import { createSlackApp, type SlackTuning, toBoltLogger } from './app.js';
 import { describeSlackError } from './deliver.js';
-import { SlackHttpReceiver } from './http-receiver.js';
+import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './http-receiver.js';
 import { type OutboxBody, SlackOutbox, type SlackOutboxOptions } from './outbox.js';
 
 export interface SlackChannelOptions {
   tuning?: SlackTuning;
-  /** HTTP mode: body cap (bytes) and how long a listener may take to ack. */
-  http?: { bodyLimit?: number; ackTimeoutMs?: number };
+  /** HTTP mode: body cap (bytes), how long a listener may take to ack, bodies read at once and their deadline. */
+  http?: Pick<SlackHttpReceiverOptions, 'bodyLimit' | 'ackTimeoutMs' | 'maxReading' | 'bodyTimeoutMs' | 'onAnswered'>;
   /** Socket Mode: ping timeouts (ms), and how long start() waits for the first connection. */
   socket?: { clientPingTimeout?: number; serverPingTimeout?: number; connectTimeoutMs?: number };
+  /** Told of every failed Web API / response_url call, by error code (the metrics). */
+  onApiError?: (code: string) => void;
+}
+
+export interface SlackChannel extends Channel {
+  /** The `slack` readiness check: auth.test passed, and Web API calls are not failing in a row. */
+  readiness(): CheckResult;
+  /** True while Slack requests are arriving (HTTP mode): other channels' engine work should wait a moment. */
+  acking(): boolean;
 }
 
 export interface CreateSlackChannelOptions {
@@ -42,12 +54,14 @@ function within<T>(promise: Promise<T>, ms: number): Promise<{ done: true; value
   return Promise.race([promise.then((value) => ({ done: true as const, value })), timeout]).finally(() => clearTimeout(timer));
 }
 
-async function checkBotToken(app: App, config: SlackConfig, logger: Logger): Promise<void> {
+async function checkBotToken(app: App, config: SlackConfig, logger: Logger, health: SlackApiHealth): Promise<void> {
   try {
     const identity = await app.client.auth.test({ token: config.botToken });
+    health.authOk();
     logger.info({ event: 'slack_identity', team: identity.team_id, botUserId: identity.user_id, botId: identity.bot_id });
   } catch (err) {
     const { slackError } = describeSlackError(err);
+    health.authFailed(slackError);
     if (FATAL_AUTH.has(slackError)) {
       throw new AppError(
         'SLACK_API_FAILED',
@@ -83,21 +97,24 @@ function attachOutbox(app: App, outbox: SlackOutbox, socketMode: boolean): void 
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {}, questionLog, conversations, outbox: outboxOptions }: CreateSlackChannelOptions): Channel {
+export function createSlackChannel({ config, engine, logger, options = {}, questionLog, conversations, outbox: outboxOptions }: CreateSlackChannelOptions): SlackChannel {
   const outbox = outboxOptions ? new SlackOutbox({ ...outboxOptions, logger }) : undefined;
-  const httpReceiver =
+  let app: App | undefined;
+  const health = new SlackApiHealth({
+    ...(options.onApiError ? { onError: options.onApiError } : {}),
+    ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+    probe: () => (app as App).client.auth.test({ token: config.botToken }),
+  });
+  // Exactly one receiver, chosen by the mode: HTTP on the shared server, or a Socket Mode connection.
+  const receiver =
     config.mode === 'http'
       ? new SlackHttpReceiver({
           signingSecret: config.signingSecret ?? '',
           logger,
-          ...(options.http?.bodyLimit ? { bodyLimit: options.http.bodyLimit } : {}),
-          ...(options.http?.ackTimeoutMs ? { ackTimeoutMs: options.http.ackTimeoutMs } : {}),
+          ...options.http,
           ...(outbox ? { outbox } : {}),
         })
-      : undefined;
-  const socketReceiver =
-    config.mode === 'socket'
-      ? new SocketModeReceiver({
+      : new SocketModeReceiver({
           appToken: config.appToken ?? '',
           logger: toBoltLogger(logger),
           ...(options.socket?.clientPingTimeout ? { clientPingTimeout: options.socket.clientPingTimeout } : {}),
@@ -106,19 +123,36 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
           installerOptions: {
             clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), timeout: options.tuning?.webApiTimeoutMs ?? 10_000 },
           },
-        })
-      : undefined;
-  const receiver = httpReceiver ?? socketReceiver;
-  const app = createSlackApp({
+        });
+  const httpReceiver = receiver instanceof SlackHttpReceiver ? receiver : undefined;
+  const socketReceiver = receiver instanceof SocketModeReceiver ? receiver : undefined;
+  app = createSlackApp({
     config,
     engine,
     logger,
-    ...(receiver ? { receiver } : {}),
+    observeFetch: (fetch) => health.observe(fetch),
+    receiver,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(questionLog ? { questionLog } : {}),
     ...(conversations ? { conversations } : {}),
   });
-  if (outbox) attachOutbox(app, outbox, Boolean(socketReceiver));
+  const bolt = app;
+  // Before the count below wraps it: the count then covers keeping, acking and answering.
+  if (outbox) attachOutbox(bolt, outbox, Boolean(socketReceiver));
+
+  // Socket Mode events reach the app through processEvent: count them, so shutdown knows what is under way.
+  const socketEvents = new InFlight();
+  if (socketReceiver) {
+    const processEvent = bolt.processEvent.bind(bolt);
+    bolt.processEvent = async (event) => {
+      const finished = socketEvents.start();
+      try {
+        return await processEvent(event);
+      } finally {
+        finished();
+      }
+    };
+  }
 
   if (socketReceiver) {
     const client = socketReceiver.client;
@@ -128,21 +162,48 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
   }
 
   let stopping: Promise<void> | undefined;
+  let draining: Promise<DrainReport> | undefined;
+  let receiverStopped: Promise<void> | undefined;
+  const stopReceiver = (): Promise<void> =>
+    (receiverStopped ??= bolt.stop().then(
+      () => undefined,
+      (err: unknown) => logger.warn({ event: 'slack_stop_failed' }, err),
+    ));
 
   return {
     name: 'slack',
+    readiness: () => health.check(),
+    acking: () => httpReceiver?.acking ?? false,
+
+    drain(deadline: number): Promise<DrainReport> {
+      draining ??= (async () => {
+        const report = httpReceiver
+          ? await httpReceiver.drain(deadline)
+          : await (async () => {
+              // No new events: close the socket first (Slack sends them to our other connections, or retries).
+              await within(stopReceiver(), Math.max(0, deadline - Date.now()));
+              return socketEvents.settle(deadline);
+            })();
+        if (!outbox) return report;
+        // What was not answered here is still in the outbox: handed back now, or (under way) kept by its lease.
+        const { released, running } = await outbox.stop();
+        return Object.assign(report, { kept: released + running });
+      })();
+      return draining;
+    },
+
     ...(httpReceiver ? { handleRequest: (req, res) => httpReceiver.handleRequest(req, res) } : {}),
 
     async start(): Promise<void> {
-      await checkBotToken(app, config, logger);
+      await checkBotToken(bolt, config, logger, health);
       // What an earlier run (or a replica that died) acked and never answered, delivered from now on.
       outbox?.start();
       if (!socketReceiver) {
-        await app.start();
+        await bolt.start();
         logger.info({ event: 'slack_ready', mode: 'http' });
         return;
       }
-      const connecting = app.start();
+      const connecting = bolt.start();
       const outcome = await within(connecting, options.socket?.connectTimeoutMs ?? 10_000).catch((err: unknown) => {
         const { slackError } = describeSlackError(err);
         throw new AppError(
@@ -162,11 +223,11 @@ export function createSlackChannel({ config, engine, logger, options = {}, quest
 
     stop(): Promise<void> {
       stopping ??= (async () => {
-        const stopped = app.stop().catch((err: unknown) => logger.warn({ event: 'slack_stop_failed' }, err));
-        const outcome = await within(stopped, 5_000);
-        // After the receiver: what it accepted and never started goes back to the outbox for the next start or a replica.
+        const outcome = await within(stopReceiver(), 5_000);
+        // After the receiver: what it accepted and never started goes back to the outbox, for the next start or a replica.
         await outbox?.stop();
-        logger.info({ event: 'slack_stopped', clean: outcome.done });
+        // Only whether the receiver closed in time; shutdown's own record counts answers kept and dropped.
+        logger.info({ event: 'slack_stopped', closedInTime: outcome.done });
       })();
       return stopping;
     },

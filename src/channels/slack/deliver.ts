@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
  */
 
 /** Failures that are about where the bot may post, not about the bot: warn, don't alarm. */
-const EXPECTED = new Set([
+export const EXPECTED_FAILURES: ReadonlySet<string> = new Set([
   'not_in_channel',
   'channel_not_found',
   'is_archived',
@@ -46,7 +46,17 @@ export function describeSlackError(err: unknown): SlackFailure {
     default:
       if (e?.name === 'TimeoutError' || e?.name === 'AbortError') slackError = 'timeout';
   }
-  return { slackError, expected: EXPECTED.has(slackError) };
+  return { slackError, expected: EXPECTED_FAILURES.has(slackError) };
+}
+
+/**
+ * Log fields about a Slack call: Slack's channel id goes under `slackChannel`,
+ * so it never overwrites the logger's own `channel` (slack, web).
+ */
+export function slackFields(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!('channel' in fields)) return fields;
+  const { channel, ...rest } = fields;
+  return { ...rest, slackChannel: channel };
 }
 
 /**
@@ -62,7 +72,7 @@ export async function deliver<T>(
     return await call();
   } catch (err) {
     const failure = describeSlackError(err);
-    const record = { event: 'slack_api_error', ...fields, ...failure };
+    const record = { event: 'slack_api_error', ...slackFields(fields), ...failure };
     if (failure.expected) logger.warn(record, `Slack refused ${String(fields.call ?? 'a call')}: ${failure.slackError}`);
     else logger.error(record, err);
     return undefined;

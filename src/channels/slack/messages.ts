@@ -19,5 +19,4 @@ export const SLACK_MESSAGES = {
     'Ask in the *Messages* tab here, mention me in a channel (`@isis-mission your question`), or use `/isis-mission your question` anywhere. ' +
     'Click a question below and I will answer it in our direct messages.',
   shareFailed: "Sorry, I couldn't share that answer in this channel. You can copy it instead.",
-  unknownCommand: 'I did not understand that command.',
 } as const;

@@ -187,6 +187,7 @@ export class SlackOutbox {
   private readonly timers: NodeJS.Timeout[] = [];
   private polling = false;
   private stopped = false;
+  private stopping: Promise<{ released: number; running: number }> | undefined;
   private depth: OutboxDepth = { pending: 0, oldest: null };
   private readonly options: Required<Omit<SlackOutboxOptions, 'store' | 'logger' | 'onDepth'>>;
 
@@ -314,6 +315,7 @@ export class SlackOutbox {
   /** Start delivering the backlog (at once, then every pollMs), renewing leases, purging old entries. */
   start(): void {
     this.stopped = false;
+    this.stopping = undefined;
     const every = (ms: number, job: () => Promise<unknown>): void => {
       const timer = setInterval(() => void job().catch((err: unknown) => this.logger.warn({ event: 'outbox_housekeeping_failed', reason: (err as Error).message })), ms);
       timer.unref();
@@ -329,7 +331,12 @@ export class SlackOutbox {
   }
 
   /** Stop claiming; hand back what was accepted here and never started. What is running keeps its lease. */
-  async stop(): Promise<{ released: number; running: number }> {
+  stop(): Promise<{ released: number; running: number }> {
+    this.stopping ??= this.handBack();
+    return this.stopping;
+  }
+
+  private async handBack(): Promise<{ released: number; running: number }> {
     this.stopped = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     const queued = [...this.held].filter(([, state]) => state === 'queued').map(([id]) => id);

@@ -7,6 +7,9 @@ import { WebAdapter } from 'botbuilder-adapter-web';
 import type WebSocket from 'ws' with { 'resolution-mode': 'require' }; // the CJS typings the adapter's own d.ts uses
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import type { DrainReport } from '../channel.js';
+import { InFlight } from '../in-flight.js';
+import { addressGroup, clientAddress } from './client-address.js';
 import { parseClientFrame, type ClientFrame } from './protocol.js';
 import { renderError, type WebMessage } from './render.js';
 
@@ -30,6 +33,25 @@ export interface WebSocketLimits {
   perSecond: number;
   /** A client that stops reading is dropped once this much is queued for it. */
   maxBufferedBytes: number;
+  /** A socket that asks nothing for this long is closed (1000, "idle"). */
+  idleMs: number;
+  /** When every slot is taken, the socket idle longest is closed for a newcomer if it has been idle this long... */
+  evictIdleAfterMs: number;
+  /** ...or if it has never asked anything in this long (an idle flood never asks). */
+  evictSilentAfterMs: number;
+  /** Questions waiting per connection; past this, a frame gets a "too fast" reply instead of a place in line. */
+  maxQueuedPerConnection: number;
+  /** Engine time (ms) one address (an IPv4 address, an IPv6 /64) may spend in a burst... */
+  engineBudgetMs: number;
+  /** ...refilled at this many ms of engine time per second. */
+  engineRefillMsPerSecond: number;
+  /** Reverse proxies in front of us whose X-Forwarded-For to believe (0: ignore the header). */
+  trustProxy: number;
+  /** The page's public origin behind a proxy (PUBLIC_URL), accepted besides the Host header's own. */
+  publicOrigin: string | null;
+  /** While this says so (Slack acks going out), new turns wait, up to maxYieldMs each. */
+  yieldWhile: () => boolean;
+  maxYieldMs: number;
 }
 
 export const DEFAULT_LIMITS: WebSocketLimits = {
@@ -41,36 +63,117 @@ export const DEFAULT_LIMITS: WebSocketLimits = {
   burst: 20,
   perSecond: 5,
   maxBufferedBytes: 1024 * 1024,
+  idleMs: 10 * 60_000,
+  evictIdleAfterMs: 60_000,
+  evictSilentAfterMs: 10_000,
+  maxQueuedPerConnection: 5,
+  engineBudgetMs: 3_000,
+  engineRefillMsPerSecond: 250,
+  trustProxy: 0,
+  publicOrigin: null,
+  yieldWhile: () => false,
+  maxYieldMs: 250,
 };
 
 type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/** Per client address (an IPv6 /64): open sockets and the engine-time budget they share. */
+interface AddressState {
+  connections: number;
+  budgetMs: number;
+  refilledAt: number;
+}
 
 interface Connection {
   /** Assigned here, never taken from the client. */
   readonly id: string;
   readonly socket: WebSocket;
+  /** The address group (see addressGroup). */
   readonly address: string;
   alive: boolean;
   tokens: number;
   refilledAt: number;
+  /** Last question (or the connection's opening): the idle timeout counts from here. */
+  activeAt: number;
+  /** Whether it has asked anything yet. */
+  asked: boolean;
+  /** Turns waiting or running on this connection (bounded by maxQueuedPerConnection). */
+  queued: number;
   /** Turns of one connection run one after another, so replies keep their order. */
   turns: Promise<void>;
 }
 
 /**
  * True when the Origin header names the same scheme-less host as Host (the
- * page and its socket on one server). A missing or `null` Origin fails.
+ * page and its socket on one server), or is exactly `publicOrigin` (PUBLIC_URL
+ * behind a proxy that rewrites Host). A missing or `null` Origin fails.
  */
-export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin || !host) return false;
+export function isSameOrigin(origin: string | undefined, host: string | undefined, publicOrigin: string | null = null): boolean {
+  if (!origin) return false;
   try {
     const from = new URL(origin);
     if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
+    if (publicOrigin !== null && from.origin === publicOrigin) return true;
+    if (!host) return false;
     const to = new URL(`${from.protocol}//${host}`);
     const bare = !to.username && !to.password && to.pathname === '/' && !to.search && !to.hash;
     return bare && from.host === to.host;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs web chat turns a few at a time, each started on its own turn of the
+ * event loop, so that a flood of questions (the engine is synchronous) lets
+ * network I/O in between every answer; and while `yieldWhile` says Slack
+ * requests are arriving, holds new turns back (never longer than maxYieldMs).
+ */
+class TurnScheduler {
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private running = 0;
+  private scheduled = false;
+  private heldSince: number | null = null;
+
+  constructor(
+    private readonly atOnce: number,
+    private readonly yieldWhile: () => boolean,
+    private readonly maxYieldMs: number,
+  ) {}
+
+  run(job: () => Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(() => job().finally(resolve));
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.scheduled || this.running >= this.atOnce || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.yieldWhile()) {
+        this.heldSince ??= performance.now();
+        if (performance.now() - this.heldSince < this.maxYieldMs) {
+          this.scheduled = true;
+          setTimeout(() => {
+            this.scheduled = false;
+            this.pump();
+          }, 2);
+          return;
+        }
+      }
+      this.heldSince = null;
+      const job = this.waiting.shift();
+      if (!job) return;
+      this.running += 1;
+      void job().finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+      this.pump();
+    });
   }
 }
 
@@ -80,11 +183,15 @@ function frameText(data: unknown, isBinary: boolean | undefined): string | null 
   return null;
 }
 
+/** What a 503 tells the client: try again after a restart or once a slot frees up. */
+const RETRY_AFTER_SECONDS = 5;
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.on('error', () => socket.destroy());
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        (status === 503 ? `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` : '') +
         `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
     );
   }
@@ -105,18 +212,24 @@ const short = (id: string): string => id.slice(0, 8);
  */
 export class HardenedWebAdapter extends WebAdapter {
   private readonly connections = new Map<string, Connection>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly perAddress = new Map<string, AddressState>();
   private readonly limits: WebSocketLimits;
   private readonly logger: Logger;
+  private readonly scheduler: TurnScheduler;
   private logic: TurnLogic | undefined;
   private server: Server | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private pingedAt = 0;
   private closing = false;
+  private draining = false;
+  /** Turns waiting or running, across all connections. */
+  private readonly turns = new InFlight();
 
   constructor(options: { logger: Logger; limits?: Partial<WebSocketLimits> }) {
     super();
     this.logger = options.logger;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.scheduler = new TurnScheduler(2, this.limits.yieldWhile, this.limits.maxYieldMs);
   }
 
   /** Botkit plugin hook: remember the turn handler; the socket server waits for `attach`. */
@@ -124,10 +237,13 @@ export class HardenedWebAdapter extends WebAdapter {
     this.logic = botkit.handleTurn.bind(botkit);
   }
 
-  /** The stock entry point, kept working: attach to `server` with the hardened rules. */
+  /** The stock entry point, kept working: attach to `server` with the hardened rules, taking its upgrades on `limits.path`. */
   override createSocketServer(server: Server, _options: unknown, logic: TurnLogic): void {
     this.logic = logic;
     this.attach(server);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.handleUpgrade(req, socket, head)) refuseUpgrade(socket, 404, 'Not Found');
+    });
   }
 
   get connectionCount(): number {
@@ -136,25 +252,41 @@ export class HardenedWebAdapter extends WebAdapter {
 
   /** Distinct client addresses with an open socket (for leak checks). */
   get addressCount(): number {
-    return this.perAddress.size;
+    let count = 0;
+    for (const state of this.perAddress.values()) if (state.connections > 0) count += 1;
+    return count;
   }
 
   get path(): string {
     return this.limits.path;
   }
 
-  /** Take websocket upgrades on `limits.path` of the shared server. */
+  /**
+   * Get ready to take websocket upgrades on `limits.path` of the shared
+   * server; the server hands them over through `handleUpgrade`.
+   */
   attach(server: Server): void {
     if (this.server) throw new Error('The web adapter is already attached to a server');
     if (!this.logic) throw new Error('The web adapter has no turn handler: register it with Botkit first');
     this.server = server;
     this.closing = false;
+    this.draining = false;
     const wss = new WS.Server({ noServer: true, maxPayload: this.limits.maxPayload, perMessageDeflate: false });
-    wss.on('connection', (socket: WebSocket, req: IncomingMessage) => this.onConnection(socket, req));
+    wss.on('connection', (socket: WebSocket, req: IncomingMessage, address?: string) => this.onConnection(socket, req, address));
     this.wss = wss;
-    server.on('upgrade', this.onUpgrade);
-    this.heartbeat = setInterval(() => this.checkHeartbeats(), this.limits.heartbeatMs);
-    this.heartbeat.unref();
+    const sweepMs = Math.max(20, Math.min(this.limits.heartbeatMs, Math.floor(this.limits.idleMs / 4)));
+    this.pingedAt = Date.now();
+    this.sweeper = setInterval(() => this.sweep(), sweepMs);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Shutdown, first step: refuse new sockets (503) and new questions, let the
+   * questions already in line be answered until `deadline`.
+   */
+  async drain(deadline: number): Promise<DrainReport> {
+    this.draining = true;
+    return this.turns.settle(deadline);
   }
 
   /** Stop taking sockets, say goodbye to the open ones, free everything. Safe to call twice. */
@@ -162,8 +294,8 @@ export class HardenedWebAdapter extends WebAdapter {
     const wss = this.wss as InstanceType<typeof WS.Server> | undefined;
     if (!wss || this.closing) return;
     this.closing = true;
-    this.server?.off('upgrade', this.onUpgrade);
-    clearInterval(this.heartbeat);
+    this.draining = true;
+    clearInterval(this.sweeper);
     const closed = [...this.connections.values()].map(
       ({ socket }) =>
         new Promise<void>((done) => {
@@ -203,46 +335,66 @@ export class HardenedWebAdapter extends WebAdapter {
     return [];
   }
 
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  /** Take over a websocket upgrade on `limits.path`; any other path is not ours (false). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== this.limits.path) {
-      // Another channel may own this path; answer only when nobody else listens.
-      if (this.server?.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'Not Found');
-      return;
-    }
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const wss = this.wss as InstanceType<typeof WS.Server> | undefined;
+    if (path !== this.limits.path || !wss) return false;
+    const address = addressGroup(clientAddress(req, this.limits.trustProxy));
     const refusal = this.refusalFor(req, address);
     if (refusal) {
       this.logger.warn({ event: 'web_upgrade_refused', reason: refusal.reason, origin: req.headers.origin ?? null });
       refuseUpgrade(socket, refusal.status, refusal.reason);
-      return;
+      return true;
     }
-    const wss = this.wss as InstanceType<typeof WS.Server>;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, address));
+    return true;
+  }
 
   private refusalFor(req: IncomingMessage, address: string): { status: number; reason: string } | null {
-    if (this.closing) return { status: 503, reason: 'Service Unavailable' };
-    if (!isSameOrigin(req.headers.origin, req.headers.host)) return { status: 403, reason: 'Forbidden origin' };
-    if (this.connections.size >= this.limits.maxConnections) return { status: 503, reason: 'Too many connections' };
-    if ((this.perAddress.get(address) ?? 0) >= this.limits.maxConnectionsPerAddress) {
+    if (this.draining || this.closing) return { status: 503, reason: 'Service Unavailable' };
+    if (!isSameOrigin(req.headers.origin, req.headers.host, this.limits.publicOrigin)) return { status: 403, reason: 'Forbidden origin' };
+    if ((this.perAddress.get(address)?.connections ?? 0) >= this.limits.maxConnectionsPerAddress) {
       return { status: 429, reason: 'Too many connections from this address' };
     }
+    if (this.connections.size >= this.limits.maxConnections && !this.evictIdlest()) return { status: 503, reason: 'Too many connections' };
     return null;
   }
 
-  private onConnection(socket: WebSocket, req: IncomingMessage): void {
+  /** Full house: close the socket idle longest, if it has been idle (or silent) long enough, to make room. */
+  private evictIdlest(): boolean {
+    const now = Date.now();
+    const evictable = (c: Connection): boolean =>
+      now - c.activeAt >= (c.asked ? this.limits.evictIdleAfterMs : Math.min(this.limits.evictSilentAfterMs, this.limits.evictIdleAfterMs));
+    let idlest: Connection | undefined;
+    for (const connection of this.connections.values()) {
+      if (evictable(connection) && (!idlest || connection.activeAt < idlest.activeAt)) idlest = connection;
+    }
+    if (!idlest) return false;
+    this.logger.info({ event: 'web_idle_evicted', conn: short(idlest.id), idleMs: Date.now() - idlest.activeAt });
+    this.forget(idlest);
+    idlest.socket.close(1000, 'idle');
+    return true;
+  }
+
+  private onConnection(socket: WebSocket, req: IncomingMessage, address?: string): void {
+    const now = Date.now();
     const connection: Connection = {
       id: randomUUID(),
       socket,
-      address: req.socket.remoteAddress ?? 'unknown',
+      address: address ?? addressGroup(clientAddress(req, this.limits.trustProxy)),
       alive: true,
       tokens: this.limits.burst,
-      refilledAt: Date.now(),
+      refilledAt: now,
+      activeAt: now,
+      asked: false,
+      queued: 0,
       turns: Promise.resolve(),
     };
     this.connections.set(connection.id, connection);
-    this.perAddress.set(connection.address, (this.perAddress.get(connection.address) ?? 0) + 1);
+    const state = this.perAddress.get(connection.address) ?? { connections: 0, budgetMs: this.limits.engineBudgetMs, refilledAt: now };
+    state.connections += 1;
+    this.perAddress.set(connection.address, state);
     socket.on('message', (data: unknown, isBinary?: boolean) => this.onFrame(connection, frameText(data, isBinary)));
     socket.on('pong', () => {
       connection.alive = true;
@@ -254,11 +406,15 @@ export class HardenedWebAdapter extends WebAdapter {
   }
 
   private onClose(connection: Connection, code: number): void {
-    this.connections.delete(connection.id);
-    const left = (this.perAddress.get(connection.address) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(connection.address, left);
-    else this.perAddress.delete(connection.address);
+    this.forget(connection);
     this.logger.debug({ event: 'web_disconnected', conn: short(connection.id), code, connections: this.connections.size });
+  }
+
+  /** Free a connection's slot at once (its socket may take a while to finish closing). Safe to call twice. */
+  private forget(connection: Connection): void {
+    if (!this.connections.delete(connection.id)) return;
+    const state = this.perAddress.get(connection.address);
+    if (state) state.connections -= 1;
   }
 
   private onFrame(connection: Connection, data: string | null): void {
@@ -272,7 +428,45 @@ export class HardenedWebAdapter extends WebAdapter {
       this.send(connection, renderError(parsed.code, parsed.text));
       return;
     }
-    connection.turns = connection.turns.then(() => this.runTurn(connection, parsed.frame));
+    if (this.draining) {
+      this.send(connection, renderError('internal', MESSAGES.web.restarting));
+      return;
+    }
+    if (connection.queued >= this.limits.maxQueuedPerConnection) {
+      this.send(connection, renderError('rate-limited', MESSAGES.web.rateLimited));
+      return;
+    }
+    const state = this.perAddress.get(connection.address);
+    if (state && this.budgetLeft(state) <= 0) {
+      this.logger.info({ event: 'web_budget_exhausted', conn: short(connection.id) });
+      this.send(connection, renderError('rate-limited', MESSAGES.web.busy));
+      return;
+    }
+    connection.activeAt = Date.now();
+    connection.asked = true;
+    connection.queued += 1;
+    const finished = this.turns.start();
+    connection.turns = connection.turns.then(() =>
+      this.scheduler.run(async () => {
+        const started = performance.now();
+        try {
+          if (this.connections.has(connection.id)) await this.runTurn(connection, parsed.frame);
+        } finally {
+          if (state) state.budgetMs -= performance.now() - started;
+          connection.queued -= 1;
+          finished();
+        }
+      }),
+    );
+  }
+
+  /** Engine time left to an address, after refilling for the time since it last asked. */
+  private budgetLeft(state: AddressState): number {
+    const now = Date.now();
+    const refill = ((now - state.refilledAt) / 1000) * this.limits.engineRefillMsPerSecond;
+    state.budgetMs = Math.min(this.limits.engineBudgetMs, state.budgetMs + refill);
+    state.refilledAt = now;
+    return state.budgetMs;
   }
 
   private takeToken(connection: Connection): boolean {
@@ -320,8 +514,19 @@ export class HardenedWebAdapter extends WebAdapter {
     });
   }
 
-  private checkHeartbeats(): void {
+  /** Every few seconds: close idle sockets, ping (and drop the silent), forget addresses with nothing left to remember. */
+  private sweep(): void {
+    const now = Date.now();
+    const ping = now - this.pingedAt >= this.limits.heartbeatMs;
+    if (ping) this.pingedAt = now;
     for (const connection of this.connections.values()) {
+      if (now - connection.activeAt >= this.limits.idleMs && connection.queued === 0) {
+        this.logger.info({ event: 'web_idle_closed', conn: short(connection.id), idleMs: now - connection.activeAt });
+        this.forget(connection);
+        connection.socket.close(1000, 'idle');
+        continue;
+      }
+      if (!ping) continue;
       if (!connection.alive) {
         connection.socket.terminate();
         continue;
@@ -332,6 +537,9 @@ export class HardenedWebAdapter extends WebAdapter {
       } catch {
         connection.socket.terminate();
       }
+    }
+    for (const [address, state] of this.perAddress) {
+      if (state.connections <= 0 && this.budgetLeft(state) >= this.limits.engineBudgetMs) this.perAddress.delete(address);
     }
   }
 }

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { Engine } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import { projectRoot } from '../../project-root.js';
 import type { QuestionLog } from '../../store/question-log.js';
 import type { Channel } from '../channel.js';
 import type { WebSocketLimits } from './adapter.js';
@@ -15,7 +14,7 @@ import { asset, createStaticSite, readAssets } from './static.js';
 export interface WebChannelOptions {
   engine: Engine;
   logger: Logger;
-  /** Project root; public files live in `<root>/src/channels/web/public`. Found from this file by default. */
+  /** Project root; public files live in `<root>/src/channels/web/public`. The project's own by default. */
   root?: string;
   limits?: Partial<WebSocketLimits>;
   questionLog?: QuestionLog;
@@ -23,16 +22,8 @@ export interface WebChannelOptions {
   conversations?: ConversationMemory;
 }
 
-/** The project root: the nearest folder up from here with a package.json (works from src/ and dist/). */
-export function findProjectRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`No package.json above ${from}`);
-  }
-}
-
 /** What GET /api/article returns: the article to show beside the chat, plus the page's fixed texts. */
-export function articlePayload(engine: Engine): unknown {
+function articlePayload(engine: Engine): unknown {
   const { article } = engine;
   return {
     title: article.title,
@@ -49,6 +40,9 @@ export function articlePayload(engine: Engine): unknown {
       connecting: MESSAGES.web.connecting,
       connected: MESSAGES.web.connected,
       offline: MESSAGES.web.offline,
+      feedbackUp: MESSAGES.web.feedbackUp,
+      feedbackDown: MESSAGES.web.feedbackDown,
+      feedbackThanks: MESSAGES.web.feedbackThanks,
     },
   };
 }
@@ -64,7 +58,7 @@ export interface WebChannel extends Channel {
  */
 export function createWebChannel(options: WebChannelOptions): WebChannel {
   const { engine, logger } = options;
-  const root = options.root ?? findProjectRoot();
+  const root = options.root ?? projectRoot;
   const assets = readAssets(join(root, 'src', 'channels', 'web', 'public'));
   // The article follows the engine's content: rebuilt on the first request after a reload swapped it.
   let articleVersion: string | undefined;
@@ -91,10 +85,12 @@ export function createWebChannel(options: WebChannelOptions): WebChannel {
   return {
     name: 'web',
     handleRequest: serve,
+    handleUpgrade: (req, socket, head) => adapter.handleUpgrade(req, socket, head),
     async start(server: Server) {
       adapter.attach(server);
       logger.info({ event: 'web_chat_ready', path: adapter.path });
     },
+    drain: (deadline) => adapter.drain(deadline),
     stats: () => ({ connections: adapter.connectionCount, addresses: adapter.addressCount }),
     stop() {
       stopped ??= adapter.close().then(() => controller.shutdown());

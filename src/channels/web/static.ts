@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import { requestPath } from '../../url-path.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -73,7 +74,7 @@ export function readAssets(dir: string): Map<string, Asset> {
  */
 export function createStaticSite(assets: ReadonlyMap<string, Asset>): StaticSite {
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = requestPath(req);
     const file = assets.get(path);
     if (!file) return false;
     const headers = { ...securityHeaders(req.headers.host), 'cache-control': 'no-cache', etag: file.etag };

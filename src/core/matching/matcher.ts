@@ -174,6 +174,28 @@ export class Matcher {
     return true;
   }
 
+  /**
+   * "What does the last paragraph say?": no word to match, but a place in the article. A sentence
+   * pointed at is answered by its first intent; a paragraph gets its sentences' first intents as
+   * "did you mean" choices (scored between `clarify` and `answer`), in reading order.
+   */
+  private pointedCandidates(pointer: TextPointer): Candidate[] {
+    if (pointer.sentence === undefined && pointer.paragraph === undefined) return [];
+    const firsts = new Map<number, Intent>();
+    for (const intent of this.intents) if (intent.sentence && !firsts.has(intent.sentence.number)) firsts.set(intent.sentence.number, intent);
+    const pointed = [...firsts.values()].filter((i) => this.isPointedAt(i.sentence, pointer)).sort((a, b) => (a.sentence?.number ?? 0) - (b.sentence?.number ?? 0));
+    const score = pointer.sentence !== undefined ? 1 : (this.tuning.clarify + this.tuning.answer) / 2;
+    return pointed.map((intent) => ({
+      intent,
+      score,
+      similarity: 0,
+      coverage: 0,
+      unexplained: 0,
+      question: intent.questions[0] as string,
+      evidence: { similarity: 0, coverage: 0, unexplained: 0, typeMatches: true, pointedAt: true, tokens: 0 },
+    }));
+  }
+
   private weight(token: string): number {
     return this.idf.get(token) ?? this.unknownWeight;
   }
@@ -262,7 +284,7 @@ export class Matcher {
       // Context, not the question: it adds evidence, and an intent that doesn't use it is not penalised.
       weights.set(token, { weight: known, penalty: 0 });
     }
-    const smallTalk = this.isSmallTalk(query.words);
+    const smallTalk = !query.framed && this.isSmallTalk(query.words);
     // "hello bot!": in small talk, the filler is not a word the reply must explain.
     if (smallTalk) for (const { token, word } of query.tokens) if (SMALL_TALK_FILLER.has(word)) weights.delete(token);
     // …and around an article question, the courtesies are not what is asked.
@@ -288,7 +310,11 @@ export class Matcher {
       ],
       asksForAStance: !smallTalk && asksForAStance(query.words.join(' ')),
     };
-    if (tokens.length === 0) return { ...result, candidates: [] };
+    // Nothing but question words and a place in the article: "what does the last paragraph say?"
+    if (tokens.every((t) => QUESTION_TOKENS.has(t))) {
+      const pointed = this.pointedCandidates(query.pointer);
+      if (pointed.length > 0 || tokens.length === 0) return { ...result, topical: result.topical || pointed.length > 0, candidates: pointed };
+    }
 
     let queryNormSq = 0;
     let queryWeight = 0;

@@ -4,7 +4,7 @@ import { NUMBER_WORDS } from './words/number-words.js';
 import { QUESTION_TYPE_PATTERNS, type QuestionType } from './words/question-words.js';
 import { SHORTHAND } from './words/shorthand.js';
 import { STOP_WORDS } from './words/stop-words.js';
-import { FRAMING, ORDINALS, POINTER } from './words/text-pointers.js';
+import { FRAMING, ORDINALS, POINTER, SUMMARY_FRAMING } from './words/text-pointers.js';
 
 /**
  * Stage 1 of the pipeline: a question (or an example question) becomes content tokens.
@@ -51,6 +51,7 @@ export function pointerOfFolded(folded: string): TextPointer {
   return pointer;
 }
 
+const FRAMING_PRESENT = new RegExp(FRAMING.source);
 const unframed = (folded: string): string => folded.replace(FRAMING, ' ').replace(/ {2,}/g, ' ').trim();
 const expand = (w: string): string => SHORTHAND.get(w) ?? w;
 
@@ -66,6 +67,8 @@ interface AliasPhrase {
 export interface Query {
   /** Every word as meant (folded, unframed, shorthand expanded, spelling corrected), stop words included. */
   words: readonly string[];
+  /** The question had framing ("in the first sentence", "tl;dr"): it is about the article, never small talk. */
+  framed: boolean;
   tokens: readonly { token: string; word: string }[];
   type: QuestionType;
   pointer: TextPointer;
@@ -140,8 +143,10 @@ export class Normalizer {
       const token = this.tokenOf(word, false);
       if (token !== undefined) tokens.push({ token, word });
     }
+    // "tl;dr" alone is framing around nothing: it asks for a summary.
+    if (tokens.length === 0 && SUMMARY_FRAMING.test(folded)) tokens.push({ token: stem('summary'), word: 'summary' });
     // The type is read from the words as meant ("wen" is "when"), the pointer from the text as typed.
-    return { words: raw, tokens, type: typeOfFolded(raw.join(' ')), pointer: pointerOfFolded(folded) };
+    return { words: raw, framed: FRAMING_PRESENT.test(folded), tokens, type: typeOfFolded(raw.join(' ')), pointer: pointerOfFolded(folded) };
   }
 
   /** Content's words as meant (folded, unframed, shorthand expanded), stop words included. */

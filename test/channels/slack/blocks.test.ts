@@ -99,6 +99,14 @@ describe('renderReply escaping user text', () => {
     const forged = renderReply(reply({}), { totalSentences: 15, heading: { question: 'q', user: 'U1> <!channel' } });
     expect(texts(forged)).toContain('You asked: q');
   });
+
+  it('drops bidi controls from the echoed question, so they cannot turn the bot\'s own words around', () => {
+    const question = '\u202eWhen did the talks begin?\u202c \u2067x\u2069\u200f';
+    const attributed = renderReply(reply({}), { totalSentences: 15, heading: { question, user: 'U0ASKER' } });
+    expect(texts(attributed)).toContain('<@U0ASKER> asked: When did the talks begin? x');
+    const own = renderReply(reply({}), { totalSentences: 15, heading: { question: '\u202e\u2066' } });
+    expect(texts(own)).not.toContain('You asked');
+  });
 });
 
 describe('renderReply within Block Kit limits', () => {

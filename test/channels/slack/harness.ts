@@ -5,7 +5,7 @@ import type { ConversationMemory } from '../../../src/core/conversation/memory.j
 import type { Channel } from '../../../src/channels/channel.js';
 import type { SlackConfig } from '../../../src/config.js';
 import { loadEngine } from '../../../src/core/engine.js';
-import type { Engine } from '../../../src/core/types.js';
+import type { Engine, Reply } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
 import type { QuestionLog } from '../../../src/store/question-log.js';
 import { SlackSender, SlackSim } from '../../support/slack-sim/index.js';
@@ -23,15 +23,30 @@ export function realEngine(): Engine {
 }
 
 /**
- * A question the real engine answers with `kind` (e.g. 'clarify'), found by
- * asking, so tests do not break when the content is retuned.
+ * A question the real engine answers with `kind` (e.g. 'clarify'), and for a
+ * no-match with `reason` when given, found by asking, so tests do not break
+ * when the content is retuned.
  */
-export function questionOfKind(kind: 'clarify' | 'no-match'): string {
+export function questionOfKind(kind: 'clarify' | 'no-match', reason?: NonNullable<Reply['reason']>): string {
   const e = realEngine();
   const words = e.article.text.split(/[^A-Za-z.’']+/).filter((w) => w.length > 2);
-  const candidates = ['transition', 'U.S.', 'the U.S. and Iraq', 'coalition', 'partnership', 'Iraq', 'mission', 'What is the weather in Paris?', ...words];
-  const found = candidates.find((q) => e.ask(q).kind === kind);
-  if (!found) throw new Error(`no question gets a ${kind} reply from the engine`);
+  const candidates = [
+    'transition',
+    'U.S.',
+    'the U.S. and Iraq',
+    'coalition',
+    'partnership',
+    'Iraq',
+    'mission',
+    'What is the weather in Paris?',
+    'What did the article say about Kurdish forces?',
+    ...words,
+  ];
+  const found = candidates.find((q) => {
+    const reply = e.ask(q);
+    return reply.kind === kind && (reason === undefined || reply.reason === reason);
+  });
+  if (!found) throw new Error(`no question gets a ${kind}${reason ? ` (${reason})` : ''} reply from the engine`);
   return found;
 }
 

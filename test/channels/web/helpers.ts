@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { MESSAGES } from '../../../src/messages.js';
 import type { Channel } from '../../../src/channels/channel.js';
-import { createWebChannel, findProjectRoot, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
+import { projectRoot } from '../../../src/project-root.js';
+import { createWebChannel, type WebChannel, type WebChannelOptions } from '../../../src/channels/web/channel.js';
 import type { WebMessage } from '../../../src/channels/web/render.js';
 import { loadEngine } from '../../../src/core/engine.js';
 import type { Article, Engine, Intent, Reply, Sentence, Suggestion } from '../../../src/core/types.js';
@@ -113,10 +114,23 @@ export function fixtureEngine(): Engine {
   };
 }
 
+/** The fixture engine, but every question keeps the CPU busy for `ms` first, like an expensive question. */
+export function slowEngine(ms: number): Engine {
+  const engine = fixtureEngine();
+  return {
+    ...engine,
+    ask(question) {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      return engine.ask(question);
+    },
+  };
+}
+
 let loaded: Engine | undefined;
 /** The real engine over the project's content, loaded once per test file. */
 export function realEngine(): Engine {
-  loaded ??= loadEngine({ root: findProjectRoot() });
+  loaded ??= loadEngine({ root: projectRoot });
   return loaded;
 }
 
@@ -148,8 +162,12 @@ export interface TestClient {
 }
 
 /** A ws client that defaults to the page's own origin. */
-export async function openClient(port: number, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { origin: `http://127.0.0.1:${port}`, autoPong: options.autoPong ?? true });
+export async function openClient(port: number, options: { autoPong?: boolean; headers?: Record<string, string> } = {}): Promise<TestClient> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+    origin: `http://127.0.0.1:${port}`,
+    autoPong: options.autoPong ?? true,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
   const received: WebMessage[] = [];
   const waiters: ((m: WebMessage) => void)[] = [];
   let taken = 0;

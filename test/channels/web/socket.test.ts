@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isSameOrigin } from '../../../src/channels/web/adapter.js';
 import { MESSAGES } from '../../../src/messages.js';
-import { openClient, realEngine, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
+import { openClient, realEngine, slowEngine, startWebChat, upgradeStatus, type RunningWebChat } from './helpers.js';
 
 let chat: RunningWebChat;
 
@@ -263,5 +263,113 @@ describe('web chat socket: limits', () => {
     expect(grown).toBeLessThan(8 * 1024 * 1024);
     const health = await fetch(`${chat.url}/healthz`);
     expect(health.status).toBe(200);
+  });
+});
+
+describe('web chat socket: running as a service', () => {
+  const ask = { type: 'message', text: 'talks?' };
+  const origin = (): Record<string, string> => ({ origin: `http://127.0.0.1:${chat.port}` });
+
+  it('closes a socket that asks nothing for idleMs, and keeps one that keeps asking', async () => {
+    chat = await startWebChat({ limits: { idleMs: 300 } });
+    const idle = await openClient(chat.port);
+    const busy = await openClient(chat.port);
+    const started = Date.now();
+    for (let i = 0; i < 6; i++) {
+      busy.send(ask);
+      await busy.next();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await idle.closed).toBe(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(busy.socket.readyState).toBe(WebSocket.OPEN);
+    expect(chat.records().some((r) => r.event === 'web_idle_closed')).toBe(true);
+  });
+
+  it('when full, makes room by closing the socket idle longest, once it has been idle long enough', async () => {
+    chat = await startWebChat({ limits: { maxConnections: 2, evictIdleAfterMs: 200 } });
+    const first = await openClient(chat.port);
+    await openClient(chat.port);
+    expect(await upgradeStatus(chat.port, origin())).toBe(503);
+    await new Promise((r) => setTimeout(r, 250));
+    const newcomer = await openClient(chat.port);
+    expect(await first.closed).toBe(1000);
+    newcomer.send(ask);
+    expect(await newcomer.next()).toMatchObject({ kind: 'answer' });
+  });
+
+  it("caps each connection's queue: a frame past it gets a clear reply, every frame gets exactly one", async () => {
+    chat = await startWebChat({ engine: slowEngine(40), limits: { maxQueuedPerConnection: 2 } });
+    const client = await openClient(chat.port);
+    for (let i = 0; i < 8; i++) client.send(ask);
+    const replies = await Promise.all(Array.from({ length: 8 }, () => client.next(5_000)));
+    const limited = replies.filter((r) => r.code === 'rate-limited');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.text).toBe(MESSAGES.web.rateLimited);
+    expect(replies.filter((r) => r.kind === 'answer').length + limited.length).toBe(8);
+  });
+
+  it('shares an engine-time budget per address: past it, a clear "pause" reply, other addresses unaffected', async () => {
+    chat = await startWebChat({ engine: slowEngine(30), limits: { engineBudgetMs: 50, engineRefillMsPerSecond: 1, trustProxy: 1 } });
+    const from = (address: string) => openClient(chat.port, { headers: { 'x-forwarded-for': address } });
+    const [a1, a2, b] = await Promise.all([from('198.51.100.1'), from('198.51.100.1'), from('198.51.100.2')]);
+    const kinds: string[] = [];
+    while (kinds.length < 5 && !kinds.includes('error')) {
+      a1.send(ask);
+      kinds.push((await a1.next()).kind);
+    }
+    expect(kinds[0]).toBe('answer');
+    expect(kinds.at(-1)).toBe('error');
+    expect(a1.received.at(-1)?.text).toBe(MESSAGES.web.busy);
+    // The budget is the address's, not the socket's.
+    a2.send(ask);
+    expect(await a2.next()).toMatchObject({ kind: 'error', text: MESSAGES.web.busy });
+    b.send(ask);
+    expect(await b.next()).toMatchObject({ kind: 'answer' });
+  });
+
+  it('counts connections per forwarded address only behind a trusted proxy', async () => {
+    chat = await startWebChat({ limits: { maxConnectionsPerAddress: 1, trustProxy: 1 } });
+    const via = (address: string) => ({ ...origin(), 'x-forwarded-for': address });
+    await openClient(chat.port, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+    expect(await upgradeStatus(chat.port, via('198.51.100.1'))).toBe(429);
+    expect(await upgradeStatus(chat.port, via('2001:db8:1:2::99'))).toBe(101);
+    await chat.close();
+    chat = await startWebChat({ limits: { maxConnectionsPerAddress: 1 } });
+    await openClient(chat.port, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+    expect(await upgradeStatus(chat.port, { origin: `http://127.0.0.1:${chat.port}`, 'x-forwarded-for': '198.51.100.2' })).toBe(429);
+  });
+
+  it('accepts the PUBLIC_URL origin behind a proxy that rewrites Host, and still no other', async () => {
+    chat = await startWebChat({ limits: { publicOrigin: 'https://bot.example.org' } });
+    expect(await upgradeStatus(chat.port, { origin: 'https://bot.example.org', host: '127.0.0.1:1' })).toBe(101);
+    expect(await upgradeStatus(chat.port, { origin: 'https://evil.example', host: '127.0.0.1:1' })).toBe(403);
+    expect(isSameOrigin('https://bot.example.org', undefined, 'https://bot.example.org')).toBe(true);
+  });
+
+  it('drains: questions in line are answered, new sockets get 503 and new questions a clear reply', async () => {
+    chat = await startWebChat({ engine: slowEngine(30) });
+    const client = await openClient(chat.port);
+    for (let i = 0; i < 3; i++) client.send(ask);
+    await new Promise((r) => setTimeout(r, 10));
+    const report = await chat.channel.drain?.(Date.now() + 2_000);
+    // Counts what finished while draining: the first may have been answered before drain began.
+    expect(report?.abandoned).toBe(0);
+    expect(report?.answered).toBeGreaterThanOrEqual(2);
+    expect(await upgradeStatus(chat.port, origin())).toBe(503);
+    client.send(ask);
+    const replies = await Promise.all(Array.from({ length: 4 }, () => client.next()));
+    expect(replies.map((r) => r.kind)).toEqual(['answer', 'answer', 'answer', 'error']);
+    expect(replies[3]?.text).toBe(MESSAGES.web.restarting);
+  });
+
+  it('drains honestly: what the deadline cuts off is counted as abandoned', async () => {
+    chat = await startWebChat({ engine: slowEngine(60) });
+    const client = await openClient(chat.port);
+    for (let i = 0; i < 5; i++) client.send(ask);
+    await new Promise((r) => setTimeout(r, 10));
+    const report = await chat.channel.drain?.(Date.now() + 30);
+    expect(report?.abandoned).toBeGreaterThan(0);
+    expect((report?.answered ?? 0) + (report?.abandoned ?? 0)).toBeLessThanOrEqual(5);
   });
 });

@@ -77,3 +77,17 @@ describe('tuning', () => {
     expect(() => tune({ answer: 0.3, clarify: 0.5 })).toThrow(/clarify must not be above answer/);
   });
 });
+
+describe('a question that only points into the article', () => {
+  it('offers the sentences of the paragraph it names, or answers from the sentence it names', () => {
+    const paragraph = engine.ask('what does the last paragraph say?');
+    expect(paragraph.kind).toBe('clarify');
+    expect(paragraph.suggestions.map((s) => s.intent)).toEqual(expect.arrayContaining(['plant-jobs']));
+    expect(engine.ask("what's in the first sentence?")).toMatchObject({ kind: 'answer', source: { number: 1 } });
+  });
+
+  it('"tl;dr" alone asks for the gist, and is never small talk', () => {
+    expect(engine.ask('tl;dr').kind).not.toBe('chat');
+    expect(engine.ask('hey, in the first sentence?').kind).not.toBe('chat');
+  });
+});

@@ -22,7 +22,12 @@
     connecting: 'Connecting…',
     connected: 'Connected',
     offline: 'Not connected; reconnecting… Your question is kept in the box.',
+    feedbackUp: 'Helpful',
+    feedbackDown: 'Not helpful',
+    feedbackThanks: 'Thanks for the feedback.',
   };
+  /** Answers awaiting the server's word on a vote, by reply id: { box, vote }. */
+  const pendingVotes = new Map();
   let socket = null;
   let retries = 0;
 
@@ -56,7 +61,9 @@
       } catch {
         return;
       }
-      if (message && message.type === 'message') showReply(message);
+      if (!message) return;
+      if (message.type === 'feedback') voteRecorded(message);
+      else if (message.type === 'message' && !(message.code === 'unknown-reply' && voteRefused(message))) showReply(message);
     });
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
@@ -117,24 +124,108 @@
     const link = el('button', 'source-link', source.label);
     link.type = 'button';
     link.setAttribute('aria-label', `Show ${source.label} in the article`);
-    link.addEventListener('click', () => citeSentence(source.number, true));
+    link.addEventListener('click', () => citeSentences([source.number], true));
     caption.append(link);
     figure.append(caption);
     return figure;
   }
 
+  const comparable = (text) =>
+    String(text)
+      .toLowerCase()
+      .replace(/[“”"'‘’]/g, '')
+      .replace(/[\s.,;:!?]+/g, ' ')
+      .trim();
+
+  /** An answer that is (nearly all of) its source sentence would only repeat the quote below it. */
+  function answerIsTheQuote(text, source) {
+    const answer = comparable(text);
+    const sentence = comparable(source.sentence);
+    return sentence.includes(answer) && answer.length >= 0.85 * sentence.length;
+  }
+
+  // ---- feedback: one vote per answer, sent as { type: 'feedback', reply, vote } ----
+
+  function feedbackBox(replyId) {
+    const box = el('div', 'feedback');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', 'Was this answer helpful?');
+    const buttons = [
+      ['up', '👍', texts.feedbackUp],
+      ['down', '👎', texts.feedbackDown],
+    ].map(([vote, icon, label]) => {
+      const button = el('button', 'vote', icon);
+      button.type = 'button';
+      button.dataset.vote = vote;
+      button.setAttribute('aria-label', label);
+      button.title = label;
+      button.setAttribute('aria-pressed', 'false');
+      button.addEventListener('click', () => castVote(box, replyId, vote));
+      return button;
+    });
+    const note = el('span', 'feedback-note');
+    box.append(...buttons, note);
+    return box;
+  }
+
+  function castVote(box, replyId, vote) {
+    if (box.dataset.state === 'pending' || box.dataset.state === 'done') return;
+    if (!send({ type: 'feedback', reply: replyId, vote })) return;
+    box.dataset.state = 'pending';
+    pendingVotes.set(replyId, { box, vote });
+    for (const button of box.querySelectorAll('.vote')) {
+      button.setAttribute('aria-pressed', String(button.dataset.vote === vote));
+      button.setAttribute('aria-disabled', 'true');
+    }
+  }
+
+  function voteRecorded(message) {
+    const pending = pendingVotes.get(message.reply);
+    if (!pending || message.ok !== true) return;
+    pendingVotes.delete(message.reply);
+    pending.box.dataset.state = 'done';
+    pending.box.querySelector('.feedback-note').textContent = typeof message.text === 'string' && message.text ? message.text : texts.feedbackThanks;
+  }
+
+  /** The server did not take a vote: say why beside the buttons and let the visitor try again. True when handled. */
+  function voteRefused(message) {
+    const [replyId, pending] = pendingVotes.entries().next().value ?? [];
+    if (!pending) return false;
+    pendingVotes.delete(replyId);
+    delete pending.box.dataset.state;
+    for (const button of pending.box.querySelectorAll('.vote')) {
+      button.setAttribute('aria-pressed', 'false');
+      button.removeAttribute('aria-disabled');
+    }
+    pending.box.querySelector('.feedback-note').textContent = String(message.text ?? '');
+    return true;
+  }
+
   function showReply(message) {
-    const item = el('div', `msg msg-bot msg-${String(message.kind || 'answer')}`);
-    item.append(el('span', 'visually-hidden', 'Bot: '), el('p', 'msg-text', String(message.text ?? '')));
-    if (message.source) item.append(sourceBlock(message.source));
+    const kind = String(message.kind || 'answer');
+    const item = el('div', `msg msg-bot msg-${kind}`);
+    item.append(el('span', 'visually-hidden', 'Bot: '));
+    const parts = Array.isArray(message.parts) && message.parts.length > 1 ? message.parts : [message];
+    for (const part of parts) {
+      const box = parts.length > 1 ? el('div', 'part') : item;
+      if (parts.length > 1) box.append(el('p', 'part-question', String(part.question ?? '')));
+      const text = String(part.text ?? '');
+      if (!(part.source && answerIsTheQuote(text, part.source))) box.append(el('p', 'msg-text', text));
+      if (part.source) box.append(sourceBlock(part.source));
+      if (box !== item) item.append(box);
+    }
+    if (kind === 'answer' && typeof message.id === 'string' && message.id !== '') item.append(feedbackBox(message.id));
     if (Array.isArray(message.chips) && message.chips.length > 0) item.append(chipList(message.chipsLabel, message.chips));
     append(item);
-    if (message.source) citeSentence(message.source.number, false);
+    // The article shows the sentences the latest reply stands on (one per part), or none.
+    const cited = parts.filter((part) => part.source).map((part) => part.source.number);
+    if (cited.length > 0) citeSentences(cited, false);
+    else clearCitation();
   }
 
   function askText(text) {
     if (!send({ type: 'message', text })) return false;
-    if (text.trim() !== '') showQuestion(text);
+    showQuestion(text);
     return true;
   }
 
@@ -145,7 +236,8 @@
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (askText(input.value)) input.value = '';
+    // An empty send is a slip of the Enter key, not a question: nothing to send or show.
+    if (input.value.trim() !== '' && askText(input.value)) input.value = '';
     input.focus();
   });
 
@@ -161,15 +253,25 @@
     return !narrow.matches || document.body.classList.contains('article-open');
   }
 
-  /** Highlight the cited sentence; scroll to it when the panel is in view, or when asked to. */
-  function citeSentence(number, reveal) {
-    const target = byId(`s-${number}`);
-    if (!target) return;
+  function clearCitation() {
     for (const old of articleBody.querySelectorAll('.sentence.is-cited')) old.classList.remove('is-cited');
-    target.classList.add('is-cited');
+  }
+
+  /** Highlight the cited sentences; scroll to the first when the panel is in view, or when asked to. */
+  function citeSentences(numbers, reveal) {
+    const targets = numbers.map((number) => byId(`s-${number}`)).filter(Boolean);
+    const target = targets[0];
+    if (!target) return;
+    clearCitation();
+    for (const cited of targets) cited.classList.add('is-cited');
     if (reveal && narrow.matches) setPanelOpen(true);
     if (!panelVisible()) return;
-    target.scrollIntoView({ block: 'center', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+    // Scroll the article panel alone (scrollIntoView would also scroll the page, and the header with it).
+    const panel = byId('article-panel');
+    const box = panel.getBoundingClientRect();
+    const at = target.getBoundingClientRect();
+    const top = panel.scrollTop + (at.top - box.top) - (box.height - at.height) / 2;
+    panel.scrollTo({ top: Math.max(0, top), behavior: reducedMotion.matches ? 'auto' : 'smooth' });
     if (reveal) target.focus({ preventScroll: true });
   }
 

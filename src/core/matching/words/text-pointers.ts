@@ -14,8 +14,11 @@ export const ORDINALS: ReadonlyMap<string, number> = new Map(
 /** "the third paragraph", "the last sentence": capture 1 is the ordinal, capture 2 the unit. */
 export const POINTER = new RegExp(`\\b(${[...ORDINALS.keys()].join('|')}) (paragraph|sentence)\\b`, 'g');
 
+/** Summary requests: framing around a question, or, alone, a request for the gist. */
+export const SUMMARY_FRAMING = /\btl dr\b|\bbottom line\b/;
+
 /** Framing dropped from a question before matching: any pointer (also "next section") and summary requests. */
 export const FRAMING = new RegExp(
-  `\\b(?:(?:in|from) )?(?:the )?(?:${[...ORDINALS.keys(), 'next', 'previous'].join('|')}) (?:paragraph|sentence|section|passage|line|part)\\b|\\btl dr\\b|\\bbottom line\\b`,
+  `\\b(?:(?:in|from) )?(?:the )?(?:${[...ORDINALS.keys(), 'next', 'previous'].join('|')}) (?:paragraph|sentence|section|passage|line|part)\\b|${SUMMARY_FRAMING.source}`,
   'g',
 );
