@@ -13,8 +13,8 @@ import { countedEngine, countedVotes, createMetrics } from './metrics.js';
 import { projectRoot as root } from './project-root.js';
 import { createReloadingEngine, watchContent } from './runtime/reloading-engine.js';
 import { createHttpServer, listen, watchArrivals } from './server.js';
-import { startStore } from './store/index.js';
-import { OutboxStore } from './store/outbox.js';
+import { startStore, storeReadiness } from './store/index.js';
+import { type OutboxDepth, OutboxStore } from './store/outbox.js';
 
 // The only module that reads process.env: everything else is handed a parsed Config.
 
@@ -46,7 +46,6 @@ async function main(): Promise<void> {
   const questionLog = store.log;
   // With PostgreSQL, replicas share conversations; one process keeps its own in memory.
   const conversations = store.conversations;
-  const outbox = { store: new OutboxStore(store.store, { leaseMs: config.store.outboxLeaseMs }) };
 
   // Service wiring: metrics, readiness checks, each channel with its own counted engine.
   const { service } = config;
@@ -57,6 +56,8 @@ async function main(): Promise<void> {
     ok: engine.intents.length > 0 && engine.article.sentences.length > 0,
     detail: { version: engine.version, intents: engine.intents.length, sentences: engine.article.sentences.length },
   }));
+  readiness.register('store', () => storeReadiness(store.store));
+  const outbox = { store: new OutboxStore(store.store, { leaseMs: config.store.outboxLeaseMs }), onDepth: (depth: OutboxDepth) => metrics.setOutboxDepth(depth) };
   const channels: Channel[] = [];
   let arriving = (): boolean => false;
   let slack: SlackChannel | undefined;

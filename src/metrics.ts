@@ -19,6 +19,8 @@ export interface Metrics {
   observeSlackAck(seconds: number): void;
   /** Read open web chat sockets at scrape time. */
   watchWebConnections(read: () => number): void;
+  /** The Slack outbox's latest depth: entries not answered yet, and when the oldest was accepted (ISO). */
+  setOutboxDepth(depth: { pending: number; oldest: string | null }): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -75,6 +77,23 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       this.set(readers.reduce((sum, read) => sum + read(), 0));
     },
   });
+  let outbox: { pending: number; oldest: string | null } = { pending: 0, oldest: null };
+  new Gauge({
+    name: `${PREFIX}outbox_depth`,
+    help: 'Slack events and clicks acked and not answered yet, in the whole outbox (every replica sharing the store); measured every 5 s.',
+    registers: [registry],
+    collect() {
+      this.set(outbox.pending);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}outbox_oldest_age_seconds`,
+    help: 'How long the oldest unanswered outbox entry has waited (0 when there is none).',
+    registers: [registry],
+    collect() {
+      this.set(outbox.oldest ? Math.max(0, (Date.now() - Date.parse(outbox.oldest)) / 1000) : 0);
+    },
+  });
   const codes = new Set<string>();
 
   return {
@@ -93,6 +112,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     },
     observeSlackAck(seconds) {
       acks.observe(seconds);
+    },
+    setOutboxDepth(depth) {
+      outbox = depth;
     },
     watchWebConnections(read) {
       readers.push(read);

@@ -49,3 +49,16 @@ describe('countedEngine', () => {
     expect(text).toContain('isis_bot_slack_api_errors_total{code="other"} 10');
   });
 });
+
+describe('the outbox gauges', () => {
+  it('show the depth and how long the oldest unanswered entry has waited, 0 when there is none', async () => {
+    const metrics = createMetrics();
+    expect((await metrics.render()).body).toContain('isis_bot_outbox_depth 0');
+    metrics.setOutboxDepth({ pending: 7, oldest: new Date(Date.now() - 90_000).toISOString() });
+    const text = (await metrics.render()).body;
+    expect(text).toContain('isis_bot_outbox_depth 7');
+    const age = Number(/^isis_bot_outbox_oldest_age_seconds (\S+)$/m.exec(text)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(100);
+  });
+});

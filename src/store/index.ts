@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { StoreConfig } from '../config.js';
+import type { CheckResult } from '../health.js';
 import type { Logger } from '../logger.js';
 import { StoreConversations } from './conversations.js';
 import { createQuestionLog, hashSecret, keyedHash, type QuestionLog } from './question-log.js';
@@ -45,4 +47,14 @@ export async function startStore(options: { config: StoreConfig; root: string; l
       return closing;
     },
   };
+}
+
+/** The `store` readiness check: the store answers a trivial query (PostgreSQL reachable, SQLite file open). */
+export async function storeReadiness(store: Pick<Store, 'db' | 'where' | 'kind'>): Promise<CheckResult> {
+  try {
+    await sql`SELECT 1`.execute(store.db);
+    return { ok: true, detail: { kind: store.kind } };
+  } catch (err) {
+    return { ok: false, detail: { kind: store.kind, reason: (err as Error).message } };
+  }
 }

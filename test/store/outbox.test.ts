@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationContext } from '../../src/core/conversation/context.js';
 import { StoreConversations } from '../../src/store/conversations.js';
+import { storeReadiness } from '../../src/store/index.js';
 import { OutboxStore } from '../../src/store/outbox.js';
 import type { Store } from '../../src/store/store.js';
 import { storeTargets } from './helpers.js';
@@ -110,6 +111,11 @@ describe.each(targets)('the outbox on $name', (target) => {
     expect(await two.load('web:1')).toBeUndefined();
     one.stop();
     two.stop();
+  });
+
+  it("the readiness check says the store answers, and that it does not once it is closed", async () => {
+    expect(await storeReadiness(store)).toEqual({ ok: true, detail: { kind: target.name } });
     await store.close();
+    expect((await storeReadiness(store)).ok).toBe(false);
   });
 });
