@@ -63,10 +63,11 @@ export class OutboxStore {
    * transaction (on SQLite's writer thread): a burst's thousand "posted" and "done" marks are a
    * few commits, not a thousand.
    */
-  private write(query: Compilable): Promise<QueryResult> {
+  private write(query: Compilable, now = false): Promise<QueryResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ query: query.compile(), resolve, reject });
-      if (this.pending.length >= WRITE_BATCH) this.flush();
+      // `now`: an ack waits on it (the caller has already gathered its burst); take the others along.
+      if (now || this.pending.length >= WRITE_BATCH) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -121,6 +122,7 @@ export class OutboxStore {
       )
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id'),
+      true,
     );
     return new Set(rows.map((r) => String(r.id)));
   }
