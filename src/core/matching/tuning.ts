@@ -86,7 +86,7 @@ export const DEFAULT_TUNING: Tuning = Object.freeze({
   maxQuestionChars: 1_000,
   fuzzyThreshold: 0.6,
   spellMaxWordLength: 20,
-  spellLookupsPerQuestion: 4,
+  spellLookupsPerQuestion: 2,
   spellCacheSize: 5_000,
   spellIndexCacheSize: 512,
 });
