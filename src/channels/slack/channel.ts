@@ -87,7 +87,12 @@ function attachOutbox(app: App, outbox: SlackOutbox, socketMode: boolean): void 
   app.processEvent = async (event) => {
     const accepted = await outbox.accept(event.body as OutboxBody, event.retryNum);
     if (accepted.kind === 'direct') return processEvent(event);
-    await event.ack();
+    try {
+      await event.ack();
+    } catch (err) {
+      // The socket went away under the ack: Slack redelivers (a duplicate then); what was kept is answered anyway.
+      outbox.logger.info({ event: 'slack_socket_ack_failed', id: accepted.kind === 'recorded' ? accepted.entry.id : accepted.id, reason: (err as Error).message });
+    }
     if (accepted.kind === 'recorded') await outbox.deliver(accepted.entry, () => processEvent({ ...event, ack: async () => {} }));
   };
 }
