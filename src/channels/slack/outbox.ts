@@ -135,6 +135,9 @@ async function findPosted(client: webApi.WebClient, target: Target, entry: Outbo
 
 const context = new AsyncLocalStorage<Delivery>();
 
+/** Longest a replica keeps renewing the lease of one entry (a delivery takes seconds; Slack's retries a minute at most). */
+const MAX_HOLD_MS = 5 * 60_000;
+
 /** Most bodies kept in one statement. */
 const RECORD_BATCH = 200;
 
@@ -178,7 +181,7 @@ export class SlackOutbox {
   readonly logger: Logger;
   private process: ProcessBody | undefined;
   /** Entries this replica holds: accepted and waiting to run, or running. */
-  private readonly held = new Map<string, 'queued' | 'running'>();
+  private readonly held = new Map<string, { state: 'queued' | 'running'; since: number }>();
   private backlogRunning = 0;
   private readonly recording: { entry: NewOutboxEntry; resolve: (fresh: boolean) => void; reject: (err: unknown) => void }[] = [];
   private recordScheduled = false;
@@ -236,7 +239,7 @@ export class SlackOutbox {
       this.logger.error({ event: 'outbox_record_failed', id: key.id, reason: (err as Error).message });
       return { kind: 'direct' };
     }
-    this.held.set(key.id, 'queued');
+    this.held.set(key.id, { state: 'queued', since: Date.now() });
     return { kind: 'recorded', entry: { id: key.id, kind: key.kind, body, ...(retryNum !== undefined ? { retryNum } : {}), attempts: 1, postedTs: null } };
   }
 
@@ -277,9 +280,9 @@ export class SlackOutbox {
 
   /** Answer an entry (with `run`, or the attached processEvent), then mark it done, or hand it back to try again. */
   async deliver(entry: OutboxEntry, run?: () => Promise<void>): Promise<void> {
-    // Handed back at stop: it is the next start's, or another replica's, now.
-    if (this.stopped && !this.held.has(entry.id)) return;
-    this.held.set(entry.id, 'running');
+    // Handed back at stop, or let go after MAX_HOLD_MS: it is the next start's, or another replica's, now.
+    if (!this.held.has(entry.id)) return;
+    this.held.set(entry.id, { state: 'running', since: this.held.get(entry.id)?.since ?? Date.now() });
     const delivery = new Delivery(entry, this);
     let outcome: OutboxOutcome = 'answered';
     try {
@@ -322,7 +325,7 @@ export class SlackOutbox {
       this.timers.push(timer);
     };
     every(this.options.pollMs, () => this.poll());
-    every(Math.max(200, Math.floor(this.store.leaseMs / 3)), () => this.store.renew([...this.held.keys()]));
+    every(Math.max(200, Math.floor(this.store.leaseMs / 3)), () => this.renew());
     every(5_000, () => this.measure());
     every(10 * 60_000, () => this.purge());
     void this.poll().catch((err: unknown) => this.logger.warn({ event: 'outbox_housekeeping_failed', reason: (err as Error).message }));
@@ -339,12 +342,29 @@ export class SlackOutbox {
   private async handBack(): Promise<{ released: number; running: number }> {
     this.stopped = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    const queued = [...this.held].filter(([, state]) => state === 'queued').map(([id]) => id);
+    const queued = [...this.held].filter(([, held]) => held.state === 'queued').map(([id]) => id);
     await this.store.release(queued).catch((err: unknown) => this.logger.warn({ event: 'outbox_write_failed', step: 'release', reason: (err as Error).message }));
     for (const id of queued) this.held.delete(id);
     const running = this.held.size;
     this.logger.info({ event: 'outbox_stopped', released: queued.length, running });
     return { released: queued.length, running };
+  }
+
+  /**
+   * Keep the leases of what this replica holds, but not forever: an entry held longer than
+   * MAX_HOLD_MS (stuck somewhere) is let go, so its lease runs out and it is delivered again.
+   */
+  private async renew(): Promise<void> {
+    const now = Date.now();
+    const ids: string[] = [];
+    for (const [id, held] of this.held) {
+      if (now - held.since < MAX_HOLD_MS) ids.push(id);
+      else {
+        this.held.delete(id);
+        this.logger.warn({ event: 'outbox_let_go', id, heldMs: now - held.since });
+      }
+    }
+    await this.store.renew(ids);
   }
 
   lastDepth(): OutboxDepth {
@@ -386,6 +406,7 @@ export class SlackOutbox {
       return;
     }
     const entry: OutboxEntry = { id: row.id, kind: row.kind, body, ...(row.retry_num !== null ? { retryNum: row.retry_num } : {}), attempts: row.attempts, postedTs: row.posted_ts };
+    this.held.set(entry.id, { state: 'queued', since: Date.now() });
     this.backlogRunning += 1;
     void this.deliver(entry).finally(() => {
       this.backlogRunning -= 1;
