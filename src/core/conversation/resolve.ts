@@ -115,6 +115,6 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   if (settles(aloneDecision)) return { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
   // Neither settles it: the reading with the topic is the fairer "did you mean", unless the message
   // is off the topic on its own ("ok what's 15% of 80"): the conversation doesn't make it an article question.
-  const offTopic = aloneDecision.kind === 'no-match' && aloneDecision.reason === 'off-topic';
+  const offTopic = aloneDecision.kind === 'no-match' && aloneDecision.reason === 'off-topic' && (alone.content.length > 0 || alone.asksForAStance);
   return leansBack && !offTopic ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 }
