@@ -34,11 +34,10 @@ function restart() {
   }, 300);
 }
 
-const compiler = spawn(
-  process.execPath,
-  [tsc, '-p', join(root, 'tsconfig.build.json'), '--watch', '--preserveWatchOutput'],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-);
+const compiler = spawn(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--watch', '--preserveWatchOutput'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let firstBuild = true;
 compiler.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);

@@ -185,7 +185,9 @@ async function main(): Promise<void> {
     await section(rows, '15. Upgrade header', () => upgradeHeaderScenario(http.target, SIGNING_SECRET));
     await section(rows, '11. Slow drip', () => slowDripScenario(http.target, { events: 20, drips: 5, secret: SIGNING_SECRET, bodyTimeoutMs: 5_000 }));
     await section(rows, '12. Unauthenticated bodies', () => unauthenticatedBodiesScenario(http.target, { count: 200, bytes: 1024 * 1024, events: 50 }));
-    await section(rows, '14. Web chat flood vs Slack acks', () => floodVsAcksScenario(http.target, http.web, { events: 500, rounds: 5, clients: 20, depth: 3, inChildProcess: true }));
+    await section(rows, '14. Web chat flood vs Slack acks', () =>
+      floodVsAcksScenario(http.target, http.web, { events: 500, rounds: 5, clients: 20, depth: 3, inChildProcess: true }),
+    );
     await section(rows, '16. SIGTERM with a backlog', () =>
       sigtermScenario(
         async () => {
@@ -225,7 +227,9 @@ async function main(): Promise<void> {
       row(
         'All',
         'app processes (node --unhandled-rejections=strict dist/main.js) that exited during the run',
-        exits.length === 0 ? `0 of ${apps.length - 1 - terminated.size}` : exits.map((a) => `${JSON.stringify(a.exit)} ${a.stderr.join('').slice(0, 300)}`).join('; '),
+        exits.length === 0
+          ? `0 of ${apps.length - 1 - terminated.size}`
+          : exits.map((a) => `${JSON.stringify(a.exit)} ${a.stderr.join('').slice(0, 300)}`).join('; '),
         '0',
         exits.length === 0,
       ),

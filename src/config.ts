@@ -65,11 +65,13 @@ const HINTS: Record<string, string> = {
   PUBLIC_URL: 'PUBLIC_URL must be the http(s) address people open the web chat at, e.g. https://bot.example.org (no path).',
   TRUST_PROXY: 'TRUST_PROXY must be "off" (the default), "on" (one proxy in front) or the number of proxies in front, 0 to 10.',
   SHUTDOWN_GRACE_MS: 'SHUTDOWN_GRACE_MS must be a whole number of milliseconds from 0 to 120000 (default 10000).',
-  DATABASE_URL: 'DATABASE_URL must be sqlite:PATH (a file, relative to the project folder; default sqlite:data/bot.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
+  DATABASE_URL:
+    'DATABASE_URL must be sqlite:PATH (a file, relative to the project folder; default sqlite:data/bot.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DATABASE.',
   QUESTION_LOG: 'QUESTION_LOG must be on, redacted (keep everything but the question text) or off (default on).',
   LOG_RETENTION_DAYS: 'LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650 (default 30).',
   LOG_HASH_SECRET: 'LOG_HASH_SECRET must be at least 16 characters (or unset: a key is generated and kept in the store).',
-  OUTBOX_LEASE_MS: 'OUTBOX_LEASE_MS must be a whole number of milliseconds from 1000 to 600000 (default 30000): how long before work a stopped replica acked is taken over.',
+  OUTBOX_LEASE_MS:
+    'OUTBOX_LEASE_MS must be a whole number of milliseconds from 1000 to 600000 (default 30000): how long before work a stopped replica acked is taken over.',
 };
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -97,16 +99,41 @@ const StoreSchema = z.object({
 
 const EnvSchema = StoreSchema.extend({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
-  LOG_LEVEL: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
-    z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.enum(LOG_LEVELS).default('info')),
+  SLACK_BOT_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^xoxb-[A-Za-z0-9-]+$/),
   ),
-  SLACK_BOT_TOKEN: optional(z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/)),
-  SLACK_APP_TOKEN: optional(z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/)),
-  SLACK_SIGNING_SECRET: optional(z.string().trim().regex(/^[A-Za-z0-9]{16,}$/)),
-  SLACK_API_URL: optional(z.string().trim().url().regex(/^https?:\/\//)),
+  SLACK_APP_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^xapp-[A-Za-z0-9-]+$/),
+  ),
+  SLACK_SIGNING_SECRET: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{16,}$/),
+  ),
+  SLACK_API_URL: optional(
+    z
+      .string()
+      .trim()
+      .url()
+      .regex(/^https?:\/\//),
+  ),
   WEB_CHAT: lowerEnum(['on', 'off'] as const, 'on'),
-  HOST: z.preprocess(blankToUndefined, z.string().trim().regex(/^[A-Za-z0-9.:-]+$/).default('127.0.0.1')),
+  HOST: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:-]+$/)
+      .default('127.0.0.1'),
+  ),
   PUBLIC_URL: optional(
     z
       .string()
@@ -114,13 +141,10 @@ const EnvSchema = StoreSchema.extend({
       .url()
       .refine((v) => /^https?:$/.test(new URL(v).protocol) && ['', '/'].includes(new URL(v).pathname + new URL(v).search)),
   ),
-  TRUST_PROXY: z.preprocess(
-    (v) => {
-      const text = typeof v === 'string' ? v.trim().toLowerCase() : v;
-      return text === '' || text === undefined || text === 'off' ? 0 : text === 'on' ? 1 : text;
-    },
-    z.coerce.number().int().min(0).max(10),
-  ),
+  TRUST_PROXY: z.preprocess((v) => {
+    const text = typeof v === 'string' ? v.trim().toLowerCase() : v;
+    return text === '' || text === undefined || text === 'off' ? 0 : text === 'on' ? 1 : text;
+  }, z.coerce.number().int().min(0).max(10)),
   SHUTDOWN_GRACE_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(120_000).default(10_000)),
 });
 

@@ -2,11 +2,7 @@
  * Every error the app raises on purpose carries a stable code, so logs and
  * tests can tell failures apart without matching on message text.
  */
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'CONTENT_INVALID'
-  | 'SLACK_API_FAILED'
-  | 'STORE_UNAVAILABLE';
+export type ErrorCode = 'CONFIG_INVALID' | 'CONTENT_INVALID' | 'SLACK_API_FAILED' | 'STORE_UNAVAILABLE';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

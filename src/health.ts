@@ -45,9 +45,7 @@ export class Readiness {
   }
 
   async report(): Promise<ReadinessReport> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]): Promise<[string, CheckResult]> => [name, await runCheck(check)]),
-    );
+    const entries = await Promise.all([...this.checks].map(async ([name, check]): Promise<[string, CheckResult]> => [name, await runCheck(check)]));
     const checks = Object.fromEntries(entries);
     checks.draining = this.draining ? { ok: false, detail: 'shutting down' } : { ok: true };
     return { ready: Object.values(checks).every((c) => c.ok), draining: this.draining, checks };

@@ -99,15 +99,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 function safeStringify(value: unknown): string {
   const seen = new WeakSet<object>();
   try {
-    return JSON.stringify(value, (_key, v: unknown) => {
-      if (v instanceof Error) return serialiseError(v);
-      if (typeof v === 'bigint') return v.toString();
-      if (typeof v === 'object' && v !== null) {
-        if (seen.has(v)) return '[circular]';
-        seen.add(v);
-      }
-      return v;
-    }) ?? String(value);
+    return (
+      JSON.stringify(value, (_key, v: unknown) => {
+        if (v instanceof Error) return serialiseError(v);
+        if (typeof v === 'bigint') return v.toString();
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) return '[circular]';
+          seen.add(v);
+        }
+        return v;
+      }) ?? String(value)
+    );
   } catch {
     return String(value);
   }

@@ -57,7 +57,10 @@ async function main(): Promise<void> {
     detail: { version: engine.version, intents: engine.intents.length, sentences: engine.article.sentences.length },
   }));
   readiness.register('store', () => storeReadiness(store.store));
-  const outbox = { store: new OutboxStore(store.store, { leaseMs: config.store.outboxLeaseMs }), onDepth: (depth: OutboxDepth) => metrics.setOutboxDepth(depth) };
+  const outbox = {
+    store: new OutboxStore(store.store, { leaseMs: config.store.outboxLeaseMs }),
+    onDepth: (depth: OutboxDepth) => metrics.setOutboxDepth(depth),
+  };
   const channels: Channel[] = [];
   let arriving = (): boolean => false;
   let slack: SlackChannel | undefined;
@@ -80,7 +83,13 @@ async function main(): Promise<void> {
     const acking = slack ? slack.acking : () => false;
     const yieldWhile = (): boolean => arriving() || acking();
     const limits = { trustProxy: service.trustProxy, publicOrigin: service.publicOrigin, yieldWhile };
-    const web = createWebChannel({ engine: countedEngine(engine, metrics, 'web'), logger: logger.child({ channel: 'web' }), limits, questionLog: votes, ...(conversations ? { conversations } : {}) });
+    const web = createWebChannel({
+      engine: countedEngine(engine, metrics, 'web'),
+      logger: logger.child({ channel: 'web' }),
+      limits,
+      questionLog: votes,
+      ...(conversations ? { conversations } : {}),
+    });
     metrics.watchWebConnections(() => web.stats().connections);
     channels.push(web);
   }
@@ -157,11 +166,18 @@ async function drainAndExit(options: {
     answered,
     abandoned,
     keptInOutbox,
-    byChannel: Object.fromEntries(reports.map(([name, r]) => [name, { answered: r.answered, abandoned: r.abandoned, ...(r.kept !== undefined ? { keptInOutbox: Math.min(r.abandoned, r.kept) } : {}) }])),
+    byChannel: Object.fromEntries(
+      reports.map(([name, r]) => [
+        name,
+        { answered: r.answered, abandoned: r.abandoned, ...(r.kept !== undefined ? { keptInOutbox: Math.min(r.abandoned, r.kept) } : {}) },
+      ]),
+    ),
     ms: Date.now() - started,
     clean: abandoned === 0,
     ...(abandoned > 0
-      ? { msg: `${abandoned} accepted question(s) were not answered within SHUTDOWN_GRACE_MS${keptInOutbox > 0 ? `; ${keptInOutbox} of them are kept in the outbox for the next start or another replica` : ''}` }
+      ? {
+          msg: `${abandoned} accepted question(s) were not answered within SHUTDOWN_GRACE_MS${keptInOutbox > 0 ? `; ${keptInOutbox} of them are kept in the outbox for the next start or another replica` : ''}`,
+        }
       : {}),
   });
   process.exit(0);

@@ -4,9 +4,9 @@
  */
 export const MESSAGES = {
   empty: 'Ask me a question about the article, for example: "When did the U.S.–Iraq talks begin?"',
-  tooLong:
-    'That message is too long for me to read as a question. Please ask one short question about the article.',
-  notCovered: "The article doesn't say. It covers the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
+  tooLong: 'That message is too long for me to read as a question. Please ask one short question about the article.',
+  notCovered:
+    "The article doesn't say. It covers the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
   offTopic:
     "I can only answer what this article says, and that isn't in it. The article is about the planned transition of the anti-ISIS military mission in Iraq to a U.S.–Iraq bilateral defense partnership.",
   noReason: "The article doesn't say why.",

@@ -44,7 +44,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     try {
       const path = (req.url ?? '/').split('?')[0];
       const read = req.method === 'GET' || req.method === 'HEAD';
-      if (path === '/healthz' && read) return sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name), ...health?.() });
+      if (path === '/healthz' && read) {
+        sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name), ...health?.() });
+        return;
+      }
       if (path === '/readyz' && read) {
         void (readiness?.report() ?? Promise.resolve({ ready: true, draining: false, checks: {} })).then(
           (report) => sendJson(req, res, report.ready ? 200 : 503, report),
@@ -53,10 +56,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         return;
       }
       if (path === '/metrics' && read && metrics) {
-        void metrics.render().then(({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
-          res.end(req.method === 'HEAD' ? undefined : body);
-        }, (err: unknown) => fail(req, res, err));
+        void metrics.render().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+            res.end(req.method === 'HEAD' ? undefined : body);
+          },
+          (err: unknown) => fail(req, res, err),
+        );
         return;
       }
       for (const channel of channels) {
@@ -89,7 +95,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
     // The statuses Node's own handler would send.
     const status =
-      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   // Slow-loris protection; Slack expects an ack within 3 s anyway.

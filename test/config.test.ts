@@ -51,7 +51,13 @@ describe('Slack modes', () => {
   });
 
   it('uses HTTP mode with a signing secret, and a Web API URL ending in a slash', () => {
-    const config = parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9999/api', PORT: '8080', WEB_CHAT: 'OFF' });
+    const config = parseConfig({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      PORT: '8080',
+      WEB_CHAT: 'OFF',
+    });
     expect(config).toEqual({
       port: 8080,
       logLevel: 'info',
@@ -95,13 +101,31 @@ describe('secrets for redaction', () => {
 
 describe('the question store settings', () => {
   it('reads DATABASE_URL, QUESTION_LOG, LOG_RETENTION_DAYS, LOG_HASH_SECRET and OUTBOX_LEASE_MS', () => {
-    const env = { DATABASE_URL: 'postgres://bot:pw@db.internal:5432/bot', QUESTION_LOG: 'Redacted', LOG_RETENTION_DAYS: '7', LOG_HASH_SECRET: 'a-long-enough-secret', OUTBOX_LEASE_MS: '5000' };
-    expect(parseConfig(env).store).toEqual({ url: env.DATABASE_URL, questionLog: 'redacted', retentionDays: 7, hashSecret: 'a-long-enough-secret', outboxLeaseMs: 5_000 });
+    const env = {
+      DATABASE_URL: 'postgres://bot:pw@db.internal:5432/bot',
+      QUESTION_LOG: 'Redacted',
+      LOG_RETENTION_DAYS: '7',
+      LOG_HASH_SECRET: 'a-long-enough-secret',
+      OUTBOX_LEASE_MS: '5000',
+    };
+    expect(parseConfig(env).store).toEqual({
+      url: env.DATABASE_URL,
+      questionLog: 'redacted',
+      retentionDays: 7,
+      hashSecret: 'a-long-enough-secret',
+      outboxLeaseMs: 5_000,
+    });
     expect(parseStoreConfig(env)).toEqual(parseConfig(env).store);
   });
 
   it('names every bad store variable at once', () => {
-    const problems = problemsOf({ DATABASE_URL: 'mysql://x', QUESTION_LOG: 'sometimes', LOG_RETENTION_DAYS: '0', LOG_HASH_SECRET: 'short', OUTBOX_LEASE_MS: '10' });
+    const problems = problemsOf({
+      DATABASE_URL: 'mysql://x',
+      QUESTION_LOG: 'sometimes',
+      LOG_RETENTION_DAYS: '0',
+      LOG_HASH_SECRET: 'short',
+      OUTBOX_LEASE_MS: '10',
+    });
     expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/OUTBOX_LEASE_MS must be a whole number of milliseconds from 1000/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL must be sqlite:PATH .* or postgres:\/\//);

@@ -74,7 +74,12 @@ function formatReadable(reply: Reply, total: number): string {
   if (reply.parts) return reply.parts.map((part) => `» ${part.question}\n${formatReadable(part, total)}`).join('\n\n');
   const lines: string[] = [];
   if (reply.kind === 'answer' && reply.source) {
-    lines.push(reply.answer ?? '', '', `  Source, sentence ${reply.source.number} of ${total} (paragraph ${reply.source.paragraph}):`, `  “${reply.source.sentence}”`);
+    lines.push(
+      reply.answer ?? '',
+      '',
+      `  Source, sentence ${reply.source.number} of ${total} (paragraph ${reply.source.paragraph}):`,
+      `  “${reply.source.sentence}”`,
+    );
     if (reply.related.length > 0) lines.push('', 'Related:', ...reply.related.map((r) => `  • ${r.question}`));
     lines.push('', `confidence ${reply.confidence.toFixed(2)} · intent ${reply.intent}`);
   } else {
@@ -150,7 +155,9 @@ function openInput(file: string): Promise<Readable> {
   return new Promise((resolve, reject) => {
     const stream = createReadStream(file, { encoding: 'utf8' });
     stream.once('open', () => resolve(stream));
-    stream.once('error', (err: NodeJS.ErrnoException) => reject(new InputError(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)));
+    stream.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new InputError(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)),
+    );
   });
 }
 

@@ -49,7 +49,13 @@ function makeQuestions(seeds: readonly string[], count: number, seed = 42): { te
       while (huge.length < 40_000) huge += `${pick()} `;
       out.push({ text: huge.slice(0, 40_000), category: 'huge' });
     } else if (r < 25) {
-      out.push({ text: pick().split(' ').slice(0, 2 + Math.floor(rnd() * 2)).join(' '), category: 'short' });
+      out.push({
+        text: pick()
+          .split(' ')
+          .slice(0, 2 + Math.floor(rnd() * 2))
+          .join(' '),
+        category: 'short',
+      });
     } else if (r < 55) {
       out.push({ text: pick(), category: 'full' });
     } else if (r < 80) {
@@ -66,10 +72,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-const median = (xs: readonly number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: readonly number[]): number =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 const ms = (x: number): string => `${x.toFixed(3)} ms`;
 
-function timeAll(questions: readonly { text: string; category: Category }[], run: (q: string) => unknown): { all: number[]; byCategory: Map<Category, number[]>; totalMs: number } {
+function timeAll(
+  questions: readonly { text: string; category: Category }[],
+  run: (q: string) => unknown,
+): { all: number[]; byCategory: Map<Category, number[]>; totalMs: number } {
   const all: number[] = [];
   const byCategory = new Map<Category, number[]>();
   const start = process.hrtime.bigint();
@@ -188,7 +201,9 @@ function main(): void {
   say(`${questions.length} mixed questions (short, full, with typos, long), per question:`);
   for (const c of ['short', 'full', 'typo', 'long'] as const) say(row(`${c} (${ours.byCategory.get(c)?.length ?? 0})`, ours.byCategory.get(c) ?? []));
   say(row(`all (${ours.all.length})`, ours.all));
-  say(`  throughput ${Math.round((questions.length / ours.totalMs) * 1000).toLocaleString('en-US')} questions/s; heap ${heapBefore.toFixed(1)} MB after the index build, ${heapAfter.toFixed(1)} MB after`);
+  say(
+    `  throughput ${Math.round((questions.length / ours.totalMs) * 1000).toLocaleString('en-US')} questions/s; heap ${heapBefore.toFixed(1)} MB after the index build, ${heapAfter.toFixed(1)} MB after`,
+  );
 
   // Like with like: the same sampled questions through both, since plain fuse.js takes tens of
   // milliseconds a question here (it compares whole questions with Bitap).
@@ -221,9 +236,14 @@ function main(): void {
   const heap0 = heapMb();
   for (const q of hostile) engine.ask(q);
   const heap1 = heapMb();
-  say(`  heap growth over ${hostile.length.toLocaleString('en-US')} hostile questions: ${(heap1 - heap0).toFixed(1)} MB (${heap0.toFixed(1)} → ${heap1.toFixed(1)} MB)`);
+  say(
+    `  heap growth over ${hostile.length.toLocaleString('en-US')} hostile questions: ${(heap1 - heap0).toFixed(1)} MB (${heap0.toFixed(1)} → ${heap1.toFixed(1)} MB)`,
+  );
   const huge = `${'where will the talks go '.repeat(2_000)}`.slice(0, 40_000);
-  const refused = timeAll(Array.from({ length: 200 }, () => ({ text: huge, category: 'huge' as Category })), (q) => engine.ask(q));
+  const refused = timeAll(
+    Array.from({ length: 200 }, () => ({ text: huge, category: 'huge' as Category })),
+    (q) => engine.ask(q),
+  );
   say(row('40,000 characters (refused)', refused.all));
 
   if (labelled.length > 0) {
@@ -235,8 +255,12 @@ function main(): void {
     const fuseAcc = accuracy(labelled, (q) => fuse.search(q, { limit: 1 })[0]?.item.intent);
     say('');
     say(`Quality on ${labelled.length} labelled questions (test/eval/holdout.tsv):`);
-    say(`  ours           in-scope top-1 ${(oursAcc.top1 * 100).toFixed(1)}%  abstention ${(oursAcc.abstention * 100).toFixed(1)}%  wrong among answered ${(oursAcc.wrong * 100).toFixed(1)}%`);
-    say(`  plain fuse.js  in-scope top-1 ${(fuseAcc.top1 * 100).toFixed(1)}%  abstention ${(fuseAcc.abstention * 100).toFixed(1)}%  wrong among answered ${(fuseAcc.wrong * 100).toFixed(1)}%`);
+    say(
+      `  ours           in-scope top-1 ${(oursAcc.top1 * 100).toFixed(1)}%  abstention ${(oursAcc.abstention * 100).toFixed(1)}%  wrong among answered ${(oursAcc.wrong * 100).toFixed(1)}%`,
+    );
+    say(
+      `  plain fuse.js  in-scope top-1 ${(fuseAcc.top1 * 100).toFixed(1)}%  abstention ${(fuseAcc.abstention * 100).toFixed(1)}%  wrong among answered ${(fuseAcc.wrong * 100).toFixed(1)}%`,
+    );
   }
 }
 

@@ -11,7 +11,9 @@ function main(): number {
   const out: string[] = [];
   const { article, intents, errors, warnings } = content;
   const articleIntents = intents.filter((i) => !i.chat);
-  out.push(`Checked ${intents.length} intents (${articleIntents.length} article, ${intents.length - articleIntents.length} small talk), ${intents.reduce((n, i) => n + i.questions.length, 0)} example questions, against ${article.sentences.length} sentences.`);
+  out.push(
+    `Checked ${intents.length} intents (${articleIntents.length} article, ${intents.length - articleIntents.length} small talk), ${intents.reduce((n, i) => n + i.questions.length, 0)} example questions, against ${article.sentences.length} sentences.`,
+  );
 
   out.push('', 'Coverage: which intents ground each sentence');
   const table = coverage(article, intents);

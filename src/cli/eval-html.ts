@@ -12,7 +12,11 @@ function heatmap(report: Report): string {
     .map((r, i) => {
       const cells = (counts[i] ?? [])
         .map((n, j) => {
-          const diagonal = columns[j] === r || (r === 'none' && columns[j] === 'abstain') || (r === 'chat' && columns[j] === 'chat') || (r === 'off-topic' && columns[j] === 'off-topic');
+          const diagonal =
+            columns[j] === r ||
+            (r === 'none' && columns[j] === 'abstain') ||
+            (r === 'chat' && columns[j] === 'chat') ||
+            (r === 'off-topic' && columns[j] === 'off-topic');
           const alpha = n === 0 ? 0 : 0.15 + 0.85 * (n / max);
           const colour = diagonal ? `rgba(22,128,60,${alpha})` : `rgba(200,40,40,${alpha})`;
           return `<td style="background:${colour}" title="${esc(r)} → ${esc(columns[j] ?? '')}: ${n}">${n || ''}</td>`;
@@ -30,12 +34,26 @@ function curve(report: Report): string {
   const pad = 60;
   const x = (v: number): number => pad + v * (w - 2 * pad);
   const y = (v: number): number => h - pad - v * (h - 2 * pad);
-  const pts = report.sweep.map((s) => ({ t: s.answer, cov: s.metrics.coverage, acc: 1 - s.metrics.wrongAmongAnswered, top1: s.metrics.inScopeTop1, abst: s.metrics.abstention }));
+  const pts = report.sweep.map((s) => ({
+    t: s.answer,
+    cov: s.metrics.coverage,
+    acc: 1 - s.metrics.wrongAmongAnswered,
+    top1: s.metrics.inScopeTop1,
+    abst: s.metrics.abstention,
+  }));
   const line = (f: (p: (typeof pts)[number]) => number, colour: string): string =>
     `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map((p) => `${x(p.cov).toFixed(1)},${y(f(p)).toFixed(1)}`).join(' ')}"/>` +
-    pts.map((p) => `<circle cx="${x(p.cov).toFixed(1)}" cy="${y(f(p)).toFixed(1)}" r="3" fill="${colour}"><title>answer ≥ ${p.t}: coverage ${pct(p.cov)}, ${pct(f(p))}</title></circle>`).join('');
+    pts
+      .map(
+        (p) =>
+          `<circle cx="${x(p.cov).toFixed(1)}" cy="${y(f(p)).toFixed(1)}" r="3" fill="${colour}"><title>answer ≥ ${p.t}: coverage ${pct(p.cov)}, ${pct(f(p))}</title></circle>`,
+      )
+      .join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((v) => `<text x="${x(v)}" y="${h - pad + 16}" text-anchor="middle">${v * 100}%</text><text x="${pad - 6}" y="${y(v) + 4}" text-anchor="end">${v * 100}%</text>`)
+    .map(
+      (v) =>
+        `<text x="${x(v)}" y="${h - pad + 16}" text-anchor="middle">${v * 100}%</text><text x="${pad - 6}" y="${y(v) + 4}" text-anchor="end">${v * 100}%</text>`,
+    )
     .join('');
   return `<svg viewBox="0 0 ${w} ${h}" style="width:100%;max-width:${w}px;height:auto;display:block;margin:1rem auto" role="img" aria-label="accuracy against coverage">
   <rect x="${pad}" y="${pad}" width="${w - 2 * pad}" height="${h - 2 * pad}" fill="#fafafa" stroke="#ccc"/>${ticks}
@@ -75,7 +93,10 @@ ${row([pct(m.inScopeTop1), pct(m.abstention), `${pct(m.wrongAmongAnswered)} (${m
 ${misses
   .map((p) => {
     const e = p.item.expected;
-    const got = p.kind === 'answer' ? `answered ${p.intent} (sentence ${p.sentence}: “${sentenceText.get(p.sentence ?? 0)?.slice(0, 80) ?? ''}…”)` : `${p.kind}${p.intent ? ` (best: ${p.intent})` : ''}`;
+    const got =
+      p.kind === 'answer'
+        ? `answered ${p.intent} (sentence ${p.sentence}: “${sentenceText.get(p.sentence ?? 0)?.slice(0, 80) ?? ''}…”)`
+        : `${p.kind}${p.intent ? ` (best: ${p.intent})` : ''}`;
     return `<tr class="${p.outcome}"><td class="l">${esc(p.item.question)}</td><td class="l">${esc(e.kind === 'article' ? e.label : e.kind)}</td><td class="l">${esc(p.outcome)}: ${esc(got)}</td><td>${p.score.toFixed(2)}</td><td class="l">${esc(`${p.item.file.split('/').pop()}:${p.item.line}`)}</td></tr>`;
   })
   .join('\n')}</table>
@@ -87,8 +108,12 @@ ${report.sweep.map((s) => row([s.answer.toFixed(2), pct(s.metrics.inScopeTop1), 
 ${report.perIntent.map((p) => `<tr><td class="l">${esc(p.intent)}</td><td>${p.answered}</td><td>${p.correct}</td><td>${p.answered ? pct(p.precision) : '–'}</td></tr>`).join('\n')}</table>
 <h2>Per sentence</h2><p>How many questions each sentence answers, and the share answered from it.</p><table><tr><th>sentence</th><th>questions</th><th>answered from it</th><th>recall</th></tr>
 ${report.perSentence.map((p) => row([p.sentence, p.support, p.correct, p.support ? pct(p.recall) : '–'])).join('\n')}</table>
-${report.leaveOneOut.questions > 0 ? `<h2>Leave-one-out over the intents' own questions</h2>
-<p>${report.leaveOneOut.questions} questions; top-1 intent ${pct(report.leaveOneOut.top1Intent)}; answered from the right sentence ${pct(report.leaveOneOut.answeredCorrectly)}; wrong answers ${report.leaveOneOut.wrong}.</p>` : ''}
+${
+  report.leaveOneOut.questions > 0
+    ? `<h2>Leave-one-out over the intents' own questions</h2>
+<p>${report.leaveOneOut.questions} questions; top-1 intent ${pct(report.leaveOneOut.top1Intent)}; answered from the right sentence ${pct(report.leaveOneOut.answeredCorrectly)}; wrong answers ${report.leaveOneOut.wrong}.</p>`
+    : ''
+}
 </body></html>
 `;
 }

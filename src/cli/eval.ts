@@ -24,7 +24,8 @@ Evaluates the engine on labelled question sets (default: test/eval/holdout.tsv).
 
 function summaryLine(name: string, r: Report): string {
   const m = r.metrics;
-  const offTopic = m.offTopic > 0 ? `  off-topic: ${m.offTopicDeclined}/${m.offTopic} declined, ${m.offTopicAnswered} answered, ${m.offTopicSmallTalk} small talk` : '';
+  const offTopic =
+    m.offTopic > 0 ? `  off-topic: ${m.offTopicDeclined}/${m.offTopic} declined, ${m.offTopicAnswered} answered, ${m.offTopicSmallTalk} small talk` : '';
   return `${name.padEnd(28)} in-scope ${pct(m.inScopeTop1)} (${m.answerable})  abstention ${pct(m.abstention)} (${m.unanswerable})  wrong ${pct(m.wrongAmongAnswered)} (${m.wrong}/${m.answered})  small talk ${pct(m.chatAccuracy)} (${m.chat})  ungrounded ${m.ungrounded}${offTopic}`;
 }
 
@@ -41,13 +42,18 @@ function formatReport(report: Report, files: readonly string[]): string {
   out.push(`wrong answers among answered   ${pct(m.wrongAmongAnswered)}  (${m.wrong} of ${m.answered})`);
   out.push(`coverage of answerable         ${pct(m.coverage)}`);
   out.push(`small talk recognised          ${pct(m.chatAccuracy)}`);
-  if (m.offTopic > 0) out.push(`off-topic declined             ${pct(m.offTopicDeclined / m.offTopic)}  (${m.offTopicAnswered} answered from the article, ${m.offTopicSmallTalk} small talk)`);
+  if (m.offTopic > 0)
+    out.push(
+      `off-topic declined             ${pct(m.offTopicDeclined / m.offTopic)}  (${m.offTopicAnswered} answered from the article, ${m.offTopicSmallTalk} small talk)`,
+    );
   out.push(`ungrounded answers             ${String(m.ungrounded).padStart(6)}`);
   out.push('');
   out.push('Threshold sweep (answer ≥ t)     top-1  abstain  wrong  coverage');
   for (const s of report.sweep) {
     const mark = Math.abs(s.answer - t.answer) < 1e-9 ? ' ◀ chosen' : '';
-    out.push(`  t = ${s.answer.toFixed(3)}                   ${pct(s.metrics.inScopeTop1)}  ${pct(s.metrics.abstention)}  ${pct(s.metrics.wrongAmongAnswered)}  ${pct(s.metrics.coverage)}${mark}`);
+    out.push(
+      `  t = ${s.answer.toFixed(3)}                   ${pct(s.metrics.inScopeTop1)}  ${pct(s.metrics.abstention)}  ${pct(s.metrics.wrongAmongAnswered)}  ${pct(s.metrics.coverage)}${mark}`,
+    );
   }
   out.push('');
   out.push('Most confused (expected → answered)');
@@ -55,14 +61,18 @@ function formatReport(report: Report, files: readonly string[]): string {
   for (const p of report.confusedPairs.slice(0, 10)) out.push(`  ${p.count}× ${p.expected} → ${p.predicted}: "${p.examples[0]}"`);
   out.push('');
   out.push('Per intent: how often given as the answer, and how often rightly');
-  for (const p of report.perIntent.filter((r) => r.answered > 0)) out.push(`  ${p.intent.padEnd(34)} ${String(p.answered).padStart(5)} given  ${pct(p.precision)} right`);
+  for (const p of report.perIntent.filter((r) => r.answered > 0))
+    out.push(`  ${p.intent.padEnd(34)} ${String(p.answered).padStart(5)} given  ${pct(p.precision)} right`);
   out.push('');
   out.push('Per sentence: questions it answers, and how many got it');
-  for (const p of report.perSentence) out.push(`  sentence ${String(p.sentence).padStart(2)}  ${String(p.support).padStart(5)} questions  ${pct(p.recall)} answered from it`);
+  for (const p of report.perSentence)
+    out.push(`  sentence ${String(p.sentence).padStart(2)}  ${String(p.support).padStart(5)} questions  ${pct(p.recall)} answered from it`);
   const loo = report.leaveOneOut;
   if (loo.questions > 0) {
     out.push('');
-    out.push(`Leave-one-out over the intents' ${loo.questions} example questions: top-1 intent ${pct(loo.top1Intent).trim()}, answered from the right sentence ${pct(loo.answeredCorrectly).trim()}, wrong answers ${loo.wrong}`);
+    out.push(
+      `Leave-one-out over the intents' ${loo.questions} example questions: top-1 intent ${pct(loo.top1Intent).trim()}, answered from the right sentence ${pct(loo.answeredCorrectly).trim()}, wrong answers ${loo.wrong}`,
+    );
   }
   return out.join('\n');
 }
@@ -73,7 +83,16 @@ function missesTsv(engine: InspectableEngine, misses: readonly Prediction[]): st
   const rows = misses.map((p) => {
     const e = p.item.expected;
     const reply = engine.ask(p.item.question);
-    return [p.outcome, e.kind === 'article' ? e.label : e.kind, p.kind, p.intent ?? '', p.score.toFixed(3), `${basename(p.item.file)}:${p.item.line}`, p.item.question, reply.message]
+    return [
+      p.outcome,
+      e.kind === 'article' ? e.label : e.kind,
+      p.kind,
+      p.intent ?? '',
+      p.score.toFixed(3),
+      `${basename(p.item.file)}:${p.item.line}`,
+      p.item.question,
+      reply.message,
+    ]
       .map(clean)
       .join('\t');
   });
@@ -106,7 +125,8 @@ function conversationLine(engine: InspectableEngine, file: string): string {
     `  first turns      ${share(withContext.firstTurns.right, withContext.firstTurns.total)}`,
     `  follow-ups       ${share(withContext.followUps.right, withContext.followUps.total)}  (each turn alone: ${share(alone.followUps.right, alone.followUps.total)}); wrong answers ${withContext.followUpsWrong}`,
   ];
-  if (process.argv.includes('--errors')) for (const m of withContext.misses) lines.push(`  miss ${m.id} line ${m.line}: "${m.question}" expected ${m.expected}, got ${m.got}`);
+  if (process.argv.includes('--errors'))
+    for (const m of withContext.misses) lines.push(`  miss ${m.id} line ${m.line}: "${m.question}" expected ${m.expected}, got ${m.got}`);
   return lines.join('\n');
 }
 
@@ -117,23 +137,22 @@ function twoPartLine(engine: InspectableEngine, file: string, errors: boolean): 
   return lines.join('\n');
 }
 
+const OPTIONS = {
+  html: { type: 'string' },
+  misses: { type: 'string' },
+  json: { type: 'boolean' },
+  errors: { type: 'boolean' },
+  summary: { type: 'boolean' },
+  all: { type: 'boolean' },
+  conversations: { type: 'string', multiple: true },
+  'two-part': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+} as const;
+
 function main(): number {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof OPTIONS }>>;
   try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        html: { type: 'string' },
-        misses: { type: 'string' },
-        json: { type: 'boolean' },
-        errors: { type: 'boolean' },
-        summary: { type: 'boolean' },
-        all: { type: 'boolean' },
-        conversations: { type: 'string', multiple: true },
-        'two-part': { type: 'string', multiple: true },
-        help: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ allowPositionals: true, options: OPTIONS });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -146,7 +165,10 @@ function main(): number {
   const engine = loadEngine({ root: projectRoot });
   const every = values.all ? setsIn(join(projectRoot, 'test', 'eval')) : { single: [], conversations: [], twoPart: [] };
   if (values.all) {
-    for (const f of every.single) process.stdout.write(`${summaryLine(relative(process.cwd(), f), evaluate(engine, parseLabelled(readFileSync(f, 'utf8'), engine, f), engine.tuning, { leaveOneOut: false }))}\n`);
+    for (const f of every.single)
+      process.stdout.write(
+        `${summaryLine(relative(process.cwd(), f), evaluate(engine, parseLabelled(readFileSync(f, 'utf8'), engine, f), engine.tuning, { leaveOneOut: false }))}\n`,
+      );
   }
   const conversationFiles = [...(values.conversations ?? []), ...every.conversations];
   const twoPartFiles = [...(values['two-part'] ?? []), ...every.twoPart];
@@ -158,7 +180,9 @@ function main(): number {
   const names = files.map((f) => relative(process.cwd(), f));
   const load = (f: string) => parseLabelled(readFileSync(f, 'utf8'), engine, f);
   if (values.summary) {
-    files.forEach((f, i) => process.stdout.write(`${summaryLine(names[i] as string, evaluate(engine, load(f), engine.tuning, { leaveOneOut: false }))}\n`));
+    files.forEach((f, i) => {
+      process.stdout.write(`${summaryLine(names[i] as string, evaluate(engine, load(f), engine.tuning, { leaveOneOut: false }))}\n`);
+    });
     return 0;
   }
   const items = files.flatMap(load);
@@ -172,7 +196,9 @@ function main(): number {
   if (values.errors) {
     for (const p of misses) {
       const e = p.item.expected;
-      process.stdout.write(`${p.outcome.padEnd(9)} ${(e.kind === 'article' ? e.label : e.kind).slice(0, 40).padEnd(40)} ${p.kind.padEnd(9)} ${String(p.intent ?? '').padEnd(26)} ${p.score.toFixed(2)} ${p.item.question}\n`);
+      process.stdout.write(
+        `${p.outcome.padEnd(9)} ${(e.kind === 'article' ? e.label : e.kind).slice(0, 40).padEnd(40)} ${p.kind.padEnd(9)} ${String(p.intent ?? '').padEnd(26)} ${p.score.toFixed(2)} ${p.item.question}\n`,
+      );
     }
   }
   const html = resolve(values.html ?? join(projectRoot, 'reports', 'eval-report.html'));

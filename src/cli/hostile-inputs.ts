@@ -21,8 +21,13 @@ export function hostileQuestions(kind: HostileKind, count: number, seed = 7): st
     let q: string;
     if (kind === 'random letters') q = Array.from({ length: 1_000 }, () => (rnd() < 0.15 ? ' ' : pick([...LETTERS]))).join('');
     // Every word starts with a character no earlier question used: a cache keyed by first letter never hits.
-    else if (kind === 'new first characters') q = Array.from({ length: 140 }, (_, k) => `${String.fromCodePoint(0x4e00 + ((i * 140 + k) % 20_000))}${word(6)}`).join(' ');
-    else if (kind === 'mixed scripts') q = Array.from({ length: 160 }, () => { const s = pick(SCRIPTS); return Array.from({ length: 5 }, () => pick(s)).join(''); }).join(' ');
+    else if (kind === 'new first characters')
+      q = Array.from({ length: 140 }, (_, k) => `${String.fromCodePoint(0x4e00 + ((i * 140 + k) % 20_000))}${word(6)}`).join(' ');
+    else if (kind === 'mixed scripts')
+      q = Array.from({ length: 160 }, () => {
+        const s = pick(SCRIPTS);
+        return Array.from({ length: 5 }, () => pick(s)).join('');
+      }).join(' ');
     else q = Array.from({ length: 130 }, () => word(7)).join(' ');
     out.push(q.slice(0, 1_000));
   }

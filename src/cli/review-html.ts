@@ -38,11 +38,17 @@ export function renderReviewHtml(review: Review, meta: { store: string; generate
   const totals = Object.entries(review.totals)
     .map(([kind, n]) => `${n} ${esc(kind)}`)
     .join(' · ');
-  const filter = [review.filter.since ? `since ${esc(review.filter.since)}` : 'all kept questions', review.filter.channel ? `channel ${esc(review.filter.channel)}` : 'all channels'].join(', ');
+  const filter = [
+    review.filter.since ? `since ${esc(review.filter.since)}` : 'all kept questions',
+    review.filter.channel ? `channel ${esc(review.filter.channel)}` : 'all channels',
+  ].join(', ');
   const sections = SECTIONS.map(({ key, title, hint, flag }) => {
     const groups = review[key];
     const count = groups.reduce((n, g) => n + g.count, 0);
-    const body = groups.length === 0 ? '<p class="muted">Nothing here.</p>' : `<table><thead><tr><th>count</th><th>question (group)</th><th>nearest intents</th><th>first / last seen</th><th>channels</th></tr></thead><tbody>${groups.map((g) => groupRow(g, flag)).join('')}</tbody></table>`;
+    const body =
+      groups.length === 0
+        ? '<p class="muted">Nothing here.</p>'
+        : `<table><thead><tr><th>count</th><th>question (group)</th><th>nearest intents</th><th>first / last seen</th><th>channels</th></tr></thead><tbody>${groups.map((g) => groupRow(g, flag)).join('')}</tbody></table>`;
     return `<section id="${key}"><h2>${title} <span class="muted">${count} questions in ${groups.length} groups</span></h2><p class="hint">${hint}</p>${body}</section>`;
   }).join('\n');
   return `<!doctype html>

@@ -39,7 +39,9 @@ function groupLines(title: string, groups: readonly ReviewGroup[], limit: number
     const nearest = g.nearest.map((n) => `${n.intent}${tag(n)} ${n.score.toFixed(2)}`).join(', ') || 'none logged';
     const wordings = g.questions.length > 1 ? ` (+${g.questions.length - 1} wordings)` : '';
     out.push(`  ${g.id}  ${String(g.count).padStart(5)}×  "${g.question}"${wordings}`);
-    out.push(`            nearest: ${nearest}; seen ${g.firstSeen.slice(0, 16)} … ${g.lastSeen.slice(0, 16)}${g.answeredBy ? `; answered by ${g.answeredBy.map((a) => a.intent).join(', ')}` : ''}`);
+    out.push(
+      `            nearest: ${nearest}; seen ${g.firstSeen.slice(0, 16)} … ${g.lastSeen.slice(0, 16)}${g.answeredBy ? `; answered by ${g.answeredBy.map((a) => a.intent).join(', ')}` : ''}`,
+    );
   }
   if (groups.length > limit) out.push(`  … ${groups.length - limit} more groups in the HTML report (or --limit ${groups.length})`);
   return out;
@@ -51,7 +53,10 @@ function summary(review: Review, store: string, limit: number): string {
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const scope = [review.filter.since ? `since ${review.filter.since}` : 'all kept', review.filter.channel ? `on ${review.filter.channel}` : 'every channel'].join(', ');
+  const scope = [
+    review.filter.since ? `since ${review.filter.since}` : 'all kept',
+    review.filter.channel ? `on ${review.filter.channel}` : 'every channel',
+  ].join(', ');
   return [
     `Question log ${store} (${scope}): ${asked} questions${kinds ? ` (${kinds})` : ''}${review.redacted > 0 ? `; ${review.redacted} kept without text` : ''}`,
     ...groupLines('Unanswered (no match)', review.unanswered, limit),

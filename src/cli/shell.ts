@@ -18,7 +18,8 @@ function show(reply: Reply, total: number): string {
   for (const part of parts) {
     if (parts.length > 1) lines.push(`» ${part.question}`);
     lines.push(part.message || part.text);
-    if (part.kind === 'answer' && part.source) lines.push(`  “${part.source.sentence}”`, `  (sentence ${part.source.number} of ${total}, paragraph ${part.source.paragraph})`);
+    if (part.kind === 'answer' && part.source)
+      lines.push(`  “${part.source.sentence}”`, `  (sentence ${part.source.number} of ${total}, paragraph ${part.source.paragraph})`);
     else if (part.suggestions.length > 0) lines.push(...part.suggestions.map((s) => `  • ${s.question}`));
   }
   if (reply.kind === 'answer' && reply.related.length > 0) lines.push('Related:', ...reply.related.map((r) => `  • ${r.question}`));

@@ -61,7 +61,10 @@ async function replyPathCost(questions: readonly string[], count: number, gapMs:
   const off = { total: [] as number[], logCall: [] as number[] };
   const on = { total: [] as number[], logCall: [] as number[] };
   for (let round = 0; round < 6; round++) {
-    for (const [into, questionLog] of [[off, NO_QUESTION_LOG], [on, log]] as const) {
+    for (const [into, questionLog] of [
+      [off, NO_QUESTION_LOG],
+      [on, log],
+    ] as const) {
       const r = await run(questionLog);
       into.total.push(...r.total);
       into.logCall.push(...r.logCall);
@@ -76,7 +79,21 @@ async function replyPathCost(questions: readonly string[], count: number, gapMs:
   const batches: number[] = [];
   const written: number[] = [];
   for (let k = 0; k < 30; k++) {
-    const batch: QuestionRow[] = Array.from({ length: 200 }, () => ({ id: newRecordId(), asked_at: new Date().toISOString(), channel: 'web', surface: 'web', conversation_hash: 'c', user_hash: 'u', question: 'when did the talks between the us and iraq begin?', kind: 'answer', intent: 'talks-start', confidence: 1, candidates: '[{"intent":"talks-start","score":1},{"intent":"talks-exact-date","score":0.766},{"intent":"transition-timeline","score":0.633}]', content_version: 'v', latency_ms: 1 }));
+    const batch: QuestionRow[] = Array.from({ length: 200 }, () => ({
+      id: newRecordId(),
+      asked_at: new Date().toISOString(),
+      channel: 'web',
+      surface: 'web',
+      conversation_hash: 'c',
+      user_hash: 'u',
+      question: 'when did the talks between the us and iraq begin?',
+      kind: 'answer',
+      intent: 'talks-start',
+      confidence: 1,
+      candidates: '[{"intent":"talks-start","score":1},{"intent":"talks-exact-date","score":0.766},{"intent":"transition-timeline","score":0.633}]',
+      content_version: 'v',
+      latency_ms: 1,
+    }));
     const t = performance.now();
     const pending = store.writeBatch(batch, []);
     batches.push(performance.now() - t);
@@ -138,10 +155,16 @@ async function reviewCost(questions: readonly string[], url: string | undefined,
   }
   const counts = await store.countQuestions();
   await store.close();
-  process.stdout.write(`Review over ${rows.toLocaleString('en')} logged questions (${JSON.stringify(counts)}), made in ${((performance.now() - made) / 1000).toFixed(1)} s, store ${url ? 'PostgreSQL' : 'SQLite'}:\n`);
+  process.stdout.write(
+    `Review over ${rows.toLocaleString('en')} logged questions (${JSON.stringify(counts)}), made in ${((performance.now() - made) / 1000).toFixed(1)} s, store ${url ? 'PostgreSQL' : 'SQLite'}:\n`,
+  );
   for (const args of [['--json'], ['--html', join(dir, 'review.html')]]) {
     const t = performance.now();
-    const out = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli', 'review.js'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const out = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli', 'review.js'), ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     const ms = performance.now() - t;
     if (out.status !== 0) throw new Error(out.stderr);
     const groups = args[0] === '--json' ? Object.values(JSON.parse(out.stdout) as Record<string, unknown[]>).map((g) => g.length) : [];

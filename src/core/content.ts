@@ -53,7 +53,11 @@ export function loadTuning(file: string): { tuning?: Tuning; problems: ContentPr
 /** sha256 over every content file's name and bytes, in a fixed order; the first 12 hex digits. */
 export function contentVersion(paths: ContentPaths): string {
   const hash = createHash('sha256');
-  const knowledge = existsSync(paths.knowledgeDir) ? readdirSync(paths.knowledgeDir).sort().map((f) => join(paths.knowledgeDir, f)) : [];
+  const knowledge = existsSync(paths.knowledgeDir)
+    ? readdirSync(paths.knowledgeDir)
+        .sort()
+        .map((f) => join(paths.knowledgeDir, f))
+    : [];
   for (const file of [...knowledge, ...paths.intentsFiles, paths.aliasesFile, paths.thresholdsFile]) {
     hash.update(`${file.slice(file.lastIndexOf('/') + 1)}\0`);
     try {

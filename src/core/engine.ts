@@ -1,6 +1,5 @@
 import { MESSAGES } from '../messages.js';
 import { defaultPaths, loadContentOrThrow, type ContentPaths } from './content.js';
-import { decide } from './matching/decide.js';
 import { explainRanking } from './matching/explain.js';
 import { Matcher, type Ranking } from './matching/matcher.js';
 import type { Normalizer } from './matching/query.js';
@@ -12,6 +11,7 @@ import { type Resolution, resolveTurn } from './conversation/resolve.js';
 import type { Article, Engine, Intent, Reply, Suggestion } from './types.js';
 
 // Control characters carry no meaning in a question; keep tabs and newlines as spaces.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 export interface EngineParts {
@@ -132,10 +132,14 @@ export function createEngine(parts: EngineParts): InspectableEngine {
       if ('refusal' in checked) return [checked.refusal.message];
       const r = resolveTurn(checked.text, context, deps);
       if (r.kind === 'decision') {
-        const carried = context && r.ranking.tokens.some((t) => !matcher.rank(checked.text).tokens.includes(t)) ? [`read with the conversation's topic: ${r.topic.join(', ')}`] : [];
+        const carried =
+          context && r.ranking.tokens.some((t) => !matcher.rank(checked.text).tokens.includes(t))
+            ? [`read with the conversation's topic: ${r.topic.join(', ')}`]
+            : [];
         return [...carried, ...explainRanking(matcher, r.ranking)];
       }
-      if (r.kind === 'intent') return [`a follow-up ("tell me more" / "what else?"): ${r.intent.id}, sentence ${r.intent.sentence?.number}, not yet given in this conversation`];
+      if (r.kind === 'intent')
+        return [`a follow-up ("tell me more" / "what else?"): ${r.intent.id}, sentence ${r.intent.sentence?.number}, not yet given in this conversation`];
       return [r.kind === 'no-reason' ? '"why?": no intent asked with "why" answers the last topic' : '"tell me more": every nearby sentence was already given'];
     },
     ask(question: string): Reply {

@@ -85,7 +85,13 @@ export interface ConversationScore {
 
 /** Each conversation's turns in order, with its context (or each turn alone, for the baseline). */
 export function scoreConversations(engine: Engine, conversations: readonly LabelledConversation[], withContext = true): ConversationScore {
-  const score: ConversationScore = { conversations: conversations.length, firstTurns: { total: 0, right: 0 }, followUps: { total: 0, right: 0 }, followUpsWrong: 0, misses: [] };
+  const score: ConversationScore = {
+    conversations: conversations.length,
+    firstTurns: { total: 0, right: 0 },
+    followUps: { total: 0, right: 0 },
+    followUpsWrong: 0,
+    misses: [],
+  };
   for (const conversation of conversations) {
     let context: ConversationContext | undefined;
     conversation.turns.forEach((turn, i) => {

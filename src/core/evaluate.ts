@@ -41,7 +41,10 @@ export function parseExpected(label: string, context: LabelContext): Expected {
     if (raw.startsWith('"') && raw.endsWith('"') && raw.length > 2) {
       const quote = straight(raw.slice(1, -1));
       const found = context.article.sentences.filter((s) => straight(s.text).includes(quote));
-      if (found.length !== 1) throw new Error(`quote ${raw} is in ${found.length === 0 ? 'no sentence of the article' : `${found.length} sentences (${found.map((s) => s.number).join(', ')}): quote more of the one you mean`}`);
+      if (found.length !== 1)
+        throw new Error(
+          `quote ${raw} is in ${found.length === 0 ? 'no sentence of the article' : `${found.length} sentences (${found.map((s) => s.number).join(', ')}): quote more of the one you mean`}`,
+        );
       sentences.add((found[0] as { number: number }).number);
     } else if (context.intents.some((i) => i.id === raw && !i.chat && !i.unanswerable)) {
       intents.add(raw);

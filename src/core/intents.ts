@@ -142,7 +142,12 @@ export function loadAliases(file: string): { aliases: AliasTable; problems: Cont
   if (!parsed.success) {
     return {
       aliases: {},
-      problems: parsed.error.issues.map((issue) => ({ file, ...yaml.position(issue.path as (string | number)[]), field: issue.path.join('.'), message: issue.message })),
+      problems: parsed.error.issues.map((issue) => ({
+        file,
+        ...yaml.position(issue.path as (string | number)[]),
+        field: issue.path.join('.'),
+        message: issue.message,
+      })),
     };
   }
   const seen = new Map<string, string>();
@@ -192,7 +197,13 @@ export function addedFacts(answer: string, sentence: string, normalizer: Normali
       const isAcronym = /^[A-Z][A-Z.&-]+$/.test(word) && word.replace(/[^A-Z]/g, '').length >= 2;
       const isName = /^\p{Lu}/u.test(word) && index > 0;
       if (!(isNumber || isMonth || isAcronym || isName)) return;
-      if (foldText(raw).split(' ').every((w) => sentenceWords.has(w)) || known(raw)) return;
+      if (
+        foldText(raw)
+          .split(' ')
+          .every((w) => sentenceWords.has(w)) ||
+        known(raw)
+      )
+        return;
       // A word may be part of a multi-word alias: "United States" is "U.S.".
       for (let from = Math.max(0, index - 3); from <= index; from++) {
         for (let to = index + 1; to <= Math.min(words.length, from + 4); to++) {
@@ -247,7 +258,12 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
 
   const top = FileSchema.safeParse(yaml.data);
   if (!top.success) {
-    const issues = top.error.issues.map((issue) => ({ file, ...yaml.position(issue.path as (string | number)[]), field: issue.path.join('.') || undefined, message: issue.message }));
+    const issues = top.error.issues.map((issue) => ({
+      file,
+      ...yaml.position(issue.path as (string | number)[]),
+      field: issue.path.join('.') || undefined,
+      message: issue.message,
+    }));
     return { intents: [], errors: issues, warnings };
   }
 
@@ -269,7 +285,14 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
         const path = issue.path as (string | number)[];
         const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
         if (unknownKeys.length > 0) {
-          for (const key of unknownKeys) errors.push({ file, ...yaml.keyPosition(['intents', index], key), intent: rawId ?? `#${index + 1}`, field: key, message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)' });
+          for (const key of unknownKeys)
+            errors.push({
+              file,
+              ...yaml.keyPosition(['intents', index], key),
+              intent: rawId ?? `#${index + 1}`,
+              field: key,
+              message: 'unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)',
+            });
         } else {
           errors.push({ file, ...at(...path), intent: rawId ?? `#${index + 1}`, field: path.join('.') || undefined, message: issue.message });
         }
@@ -278,16 +301,24 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
     }
     const data = parsed.data;
     const line = idLines.get(data.id) ?? 0;
-    const problem = (field: string, message: string, path: (string | number)[] = [field]): ContentProblem => ({ file, ...at(...path), intent: data.id, field, message });
+    const problem = (field: string, message: string, path: (string | number)[] = [field]): ContentProblem => ({
+      file,
+      ...at(...path),
+      intent: data.id,
+      field,
+      message,
+    });
 
     const first = firstDefined.get(data.id);
-    if (first !== undefined) errors.push(problem('id', `duplicate id (first defined at ${first.startsWith(`${file}:`) ? `line ${first.slice(file.length + 1)}` : basename(first)})`));
+    if (first !== undefined)
+      errors.push(problem('id', `duplicate id (first defined at ${first.startsWith(`${file}:`) ? `line ${first.slice(file.length + 1)}` : basename(first)})`));
     else firstDefined.set(data.id, `${file}:${line}`);
 
     data.questions.forEach((q, qi) => {
       const key = normalizer.words(q).join(' ');
       const owner = questionOwner.get(key);
-      if (owner !== undefined && owner !== data.id) errors.push(problem(`questions[${qi}]`, `"${q}" is also a question of intent "${owner}"`, ['questions', qi]));
+      if (owner !== undefined && owner !== data.id)
+        errors.push(problem(`questions[${qi}]`, `"${q}" is also a question of intent "${owner}"`, ['questions', qi]));
       else if (owner === data.id) warnings.push(problem(`questions[${qi}]`, `"${q}" repeats another question of this intent`, ['questions', qi]));
       else questionOwner.set(key, data.id);
     });
@@ -296,15 +327,23 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
     if (data.chat && data.unanswerable) {
       errors.push(problem('unanswerable', 'an intent is either small talk (chat: true) or unanswerable, not both'));
     } else if (data.chat || data.unanswerable) {
-      if (data.source !== undefined) errors.push(problem('source', `${data.chat ? 'small-talk intents (chat: true)' : 'unanswerable intents'} must not have a source`));
+      if (data.source !== undefined)
+        errors.push(problem('source', `${data.chat ? 'small-talk intents (chat: true)' : 'unanswerable intents'} must not have a source`));
     } else if (data.source === undefined) {
-      errors.push(problem('source', 'is required: quote the article sentence this answer stands on (or set chat: true for small talk, unanswerable: true for questions the article cannot answer)'));
+      errors.push(
+        problem(
+          'source',
+          'is required: quote the article sentence this answer stands on (or set chat: true for small talk, unanswerable: true for questions the article cannot answer)',
+        ),
+      );
     } else {
       const found = sentencesContaining(article, data.source);
       if (found.length === 1) {
         sentence = found[0];
       } else if (found.length > 1) {
-        errors.push(problem('source', `"${data.source}" is found in more than one sentence (${found.map((s) => s.number).join(', ')}); quote more of the one you mean`));
+        errors.push(
+          problem('source', `"${data.source}" is found in more than one sentence (${found.map((s) => s.number).join(', ')}); quote more of the one you mean`),
+        );
       } else {
         const loose = article.sentences.filter((s) => straightQuotes(s.text).includes(straightQuotes(data.source as string)));
         const hint = loose.length > 0 ? ` (it matches sentence ${loose[0]?.number} except for quote or dash characters: copy them exactly, e.g. ’ and —)` : '';
@@ -341,7 +380,8 @@ function loadIntentFile(file: string, article: Article, normalizer: Normalizer, 
       intent.related.forEach((rel, ri) => {
         const at = (): { line?: number; column?: number } => yaml.position(['intents', index, 'related', ri]);
         if (!ids.has(rel)) out.errors.push({ file, ...at(), intent: intent.id, field: `related[${ri}]`, message: `no intent has the id "${rel}"` });
-        else if (rel === intent.id) out.warnings.push({ file, ...at(), intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
+        else if (rel === intent.id)
+          out.warnings.push({ file, ...at(), intent: intent.id, field: `related[${ri}]`, message: 'an intent is not related to itself' });
       });
     });
   });
@@ -354,4 +394,3 @@ export function coverage(article: Article, intents: readonly Intent[]): Map<numb
   for (const intent of intents) if (intent.sentence) table.get(intent.sentence.number)?.push(intent.id);
   return table;
 }
-

@@ -5,7 +5,26 @@ import { ContentError } from '../errors.js';
 import type { Article, Paragraph, Sentence } from './types.js';
 
 // Abbreviations whose final period does not end a sentence ("the U.S. and Iraq").
-const ABBREVIATIONS = new Set(['u.s.', 'u.k.', 'u.n.', 'mr.', 'mrs.', 'ms.', 'dr.', 'gen.', 'lt.', 'col.', 'sen.', 'rep.', 'st.', 'jr.', 'no.', 'vs.', 'e.g.', 'i.e.']);
+const ABBREVIATIONS = new Set([
+  'u.s.',
+  'u.k.',
+  'u.n.',
+  'mr.',
+  'mrs.',
+  'ms.',
+  'dr.',
+  'gen.',
+  'lt.',
+  'col.',
+  'sen.',
+  'rep.',
+  'st.',
+  'jr.',
+  'no.',
+  'vs.',
+  'e.g.',
+  'i.e.',
+]);
 
 // A boundary: end punctuation (optionally a closing quote), spaces, then a capital or an opening quote.
 const BOUNDARY = /([.!?][”"’')\]]?)(\s+)(?=[A-Z“"‘'(\d])/g;

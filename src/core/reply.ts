@@ -28,13 +28,29 @@ export class ReplyBuilder {
   }
 
   private base(kind: ReplyKind, question: string): Reply {
-    return { kind, question, intent: null, answer: null, message: '', source: null, confidence: 0, suggestions: [], related: [], text: '', candidates: [], reason: null };
+    return {
+      kind,
+      question,
+      intent: null,
+      answer: null,
+      message: '',
+      source: null,
+      confidence: 0,
+      suggestions: [],
+      related: [],
+      text: '',
+      candidates: [],
+      reason: null,
+    };
   }
 
   /** A confident answer (or small talk) for one intent. */
   answer(question: string, intent: Intent, confidence: number): Reply {
     const source = sourceRef(intent);
-    const related = intent.related.map((id) => this.byId.get(id)).filter((i): i is Intent => i !== undefined).map(suggestionFor);
+    const related = intent.related
+      .map((id) => this.byId.get(id))
+      .filter((i): i is Intent => i !== undefined)
+      .map(suggestionFor);
     const total = this.article.sentences.length;
     const text = source ? `${intent.answer}\n\n“${source.sentence}” (${MESSAGES.sourceLabel(source.number, total)})` : intent.answer;
     return {
@@ -125,7 +141,12 @@ export class ReplyBuilder {
   }
 
   invalid(question: string, message: string): Reply {
-    return { ...this.base('invalid', question), message, suggestions: this.exampleList, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}` };
+    return {
+      ...this.base('invalid', question),
+      message,
+      suggestions: this.exampleList,
+      text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
+    };
   }
 }
 

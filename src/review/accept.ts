@@ -93,11 +93,16 @@ export function acceptGroup(request: AcceptRequest): AcceptResult {
   const engine = createEngine(content);
   const conflicts = added.flatMap((question) => {
     const decision = decide(engine.rank(question), engine.tuning);
-    return decision.kind === 'answer' && decision.best.intent.id !== id ? [{ question, intent: decision.best.intent.id, score: Math.round(decision.best.score * 1000) / 1000 }] : [];
+    return decision.kind === 'answer' && decision.best.intent.id !== id
+      ? [{ question, intent: decision.best.intent.id, score: Math.round(decision.best.score * 1000) / 1000 }]
+      : [];
   });
   if (conflicts.length > 0 && !request.force) {
     return refuse(
-      [`${conflicts.length} of the questions already match another intent better (add --force to add them anyway):`, ...conflicts.map((c) => `"${c.question}" → ${c.intent} (${c.score})`)],
+      [
+        `${conflicts.length} of the questions already match another intent better (add --force to add them anyway):`,
+        ...conflicts.map((c) => `"${c.question}" → ${c.intent} (${c.score})`),
+      ],
       { conflicts },
     );
   }
@@ -117,7 +122,8 @@ export function acceptGroup(request: AcceptRequest): AcceptResult {
     for (const dir of ['intents', 'knowledge']) cpSync(join(root, dir), join(scratch, dir), { recursive: true });
     writeFileSync(join(scratch, rel), edited);
     const next = loadContent(defaultPaths(scratch), scratch);
-    if (next.errors.length > 0) return refuse(['the edited content fails validation, nothing was written:', ...next.errors.map(formatContentProblem)], { file: rel, conflicts });
+    if (next.errors.length > 0)
+      return refuse(['the edited content fails validation, nothing was written:', ...next.errors.map(formatContentProblem)], { file: rel, conflicts });
     const after = createEngine(next);
     const nowMatching = added.filter((q) => {
       const decision = decide(after.rank(q), after.tuning);

@@ -61,7 +61,13 @@ export function groupQuestions(items: readonly ReviewItem[], tokenize: Tokenize,
     if (!tokens) {
       tokens = [...new Set(tokenize(item.question))].sort();
       // A question of stop words only ("what?") is grouped by its folded text instead.
-      if (tokens.length === 0) tokens = [`"${item.question.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()}"`];
+      if (tokens.length === 0)
+        tokens = [
+          `"${item.question
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}]+/gu, ' ')
+            .trim()}"`,
+        ];
       tokenCache.set(item.question, tokens);
     }
     const key = tokens.join(' ');
@@ -73,7 +79,8 @@ export function groupQuestions(items: readonly ReviewItem[], tokenize: Tokenize,
 
   const frequency = new Map<string, number>();
   for (const b of buckets.values()) for (const t of b.tokens) frequency.set(t, (frequency.get(t) ?? 0) + b.items.length);
-  const rarestFirst = (tokens: readonly string[]): string[] => [...tokens].sort((a, b) => (frequency.get(a) ?? 0) - (frequency.get(b) ?? 0) || (a < b ? -1 : 1));
+  const rarestFirst = (tokens: readonly string[]): string[] =>
+    [...tokens].sort((a, b) => (frequency.get(a) ?? 0) - (frequency.get(b) ?? 0) || (a < b ? -1 : 1));
   const prefixLength = (n: number): number => n - Math.ceil(threshold * n) + 1;
 
   // Biggest buckets first: they become the groups' representatives.

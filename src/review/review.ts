@@ -14,7 +14,9 @@ export interface Review {
 }
 
 const itemOf = (row: QuestionRow): ReviewItem | null =>
-  row.question === null ? null : { question: row.question, at: row.asked_at, channel: row.channel, candidates: parseCandidates(row.candidates), intent: row.intent };
+  row.question === null
+    ? null
+    : { question: row.question, at: row.asked_at, channel: row.channel, candidates: parseCandidates(row.candidates), intent: row.intent };
 
 function dislikedItem(row: DislikedRow): ReviewItem | null {
   if (row.question === null) return null;
@@ -24,7 +26,11 @@ function dislikedItem(row: DislikedRow): ReviewItem | null {
 
 /** What content authors look at: unanswered, unsure and disliked questions, near-duplicates grouped. */
 export async function buildReview(store: Store, tokenize: Tokenize, filter: ReviewFilter = {}, kindOf?: (intent: string) => IntentKind): Promise<Review> {
-  const [rows, dislikes, totals] = await Promise.all([store.questionsOfKinds(['no-match', 'clarify'], filter), store.dislikes(filter), store.countQuestions(filter)]);
+  const [rows, dislikes, totals] = await Promise.all([
+    store.questionsOfKinds(['no-match', 'clarify'], filter),
+    store.dislikes(filter),
+    store.countQuestions(filter),
+  ]);
   let redacted = 0;
   const unanswered: ReviewItem[] = [];
   const unsure: ReviewItem[] = [];

@@ -41,7 +41,10 @@ export class StoreConversations implements ConversationMemory {
   ) {
     this.ttlMs = options.ttlMs ?? 30 * 60_000;
     this.now = options.now ?? Date.now;
-    this.timer = setInterval(() => void this.purge().catch((err: unknown) => options.logger?.warn({ event: 'conversations_purge_failed', reason: (err as Error).message })), options.purgeEveryMs ?? 5 * 60_000);
+    this.timer = setInterval(
+      () => void this.purge().catch((err: unknown) => options.logger?.warn({ event: 'conversations_purge_failed', reason: (err as Error).message })),
+      options.purgeEveryMs ?? 5 * 60_000,
+    );
     this.timer.unref();
   }
 
@@ -50,7 +53,12 @@ export class StoreConversations implements ConversationMemory {
   }
 
   async load(key: string): Promise<ConversationContext | undefined> {
-    const row = await this.store.db.selectFrom('conversations').select('context').where('key', '=', this.hash(key)).where('updated_at', '>=', this.cutoff()).executeTakeFirst();
+    const row = await this.store.db
+      .selectFrom('conversations')
+      .select('context')
+      .where('key', '=', this.hash(key))
+      .where('updated_at', '>=', this.cutoff())
+      .executeTakeFirst();
     return row ? parseContext(row.context) : undefined;
   }
 

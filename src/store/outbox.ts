@@ -80,7 +80,11 @@ export class OutboxStore {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     this.store.writeQueries(batch.map((w) => w.query)).then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i] ?? { rows: [], changes: 0 })),
+      (results) => {
+        batch.forEach((w, i) => {
+          w.resolve(results[i] ?? { rows: [], changes: 0 });
+        });
+      },
       (err: unknown) => {
         for (const w of batch) w.reject(err);
       },
@@ -104,24 +108,24 @@ export class OutboxStore {
     const leased = this.at(this.leaseMs);
     const { rows } = await this.write(
       this.store.db
-      .insertInto('outbox')
-      .values(
-        unique.map((entry) => ({
-          id: entry.id,
-          kind: entry.kind,
-          body: entry.body,
-          retry_num: entry.retryNum ?? null,
-          created_at: created,
-          owner: this.owner,
-          lease_until: leased,
-          attempts: 1,
-          posted_ts: null,
-          done_at: null,
-          outcome: null,
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id'),
+        .insertInto('outbox')
+        .values(
+          unique.map((entry) => ({
+            id: entry.id,
+            kind: entry.kind,
+            body: entry.body,
+            retry_num: entry.retryNum ?? null,
+            created_at: created,
+            owner: this.owner,
+            lease_until: leased,
+            attempts: 1,
+            posted_ts: null,
+            done_at: null,
+            outcome: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id'),
       true,
     );
     return new Set(rows.map((r) => String(r.id)));
@@ -156,7 +160,12 @@ export class OutboxStore {
   async renew(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.write(
-      this.store.db.updateTable('outbox').set({ lease_until: this.at(this.leaseMs) }).where('owner', '=', this.owner).where('done_at', 'is', null).where('id', 'in', [...ids]),
+      this.store.db
+        .updateTable('outbox')
+        .set({ lease_until: this.at(this.leaseMs) })
+        .where('owner', '=', this.owner)
+        .where('done_at', 'is', null)
+        .where('id', 'in', [...ids]),
     );
   }
 
@@ -174,7 +183,12 @@ export class OutboxStore {
   async release(ids: readonly string[], delayMs = 0): Promise<void> {
     if (ids.length === 0) return;
     await this.write(
-      this.store.db.updateTable('outbox').set({ owner: null, lease_until: this.at(delayMs) }).where('owner', '=', this.owner).where('done_at', 'is', null).where('id', 'in', [...ids]),
+      this.store.db
+        .updateTable('outbox')
+        .set({ owner: null, lease_until: this.at(delayMs) })
+        .where('owner', '=', this.owner)
+        .where('done_at', 'is', null)
+        .where('id', 'in', [...ids]),
     );
   }
 

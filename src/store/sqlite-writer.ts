@@ -2,15 +2,44 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { FeedbackRow, QuestionRow } from './schema.js';
 
-const QUESTION_COLUMNS = ['id', 'asked_at', 'channel', 'surface', 'conversation_hash', 'user_hash', 'question', 'kind', 'intent', 'confidence', 'candidates', 'content_version', 'latency_ms'] as const satisfies readonly (keyof QuestionRow)[];
-const FEEDBACK_COLUMNS = ['id', 'voted_at', 'channel', 'vote', 'question_id', 'question', 'intent', 'user_hash', 'conversation_hash', 'content_version'] as const satisfies readonly (keyof FeedbackRow)[];
+const QUESTION_COLUMNS = [
+  'id',
+  'asked_at',
+  'channel',
+  'surface',
+  'conversation_hash',
+  'user_hash',
+  'question',
+  'kind',
+  'intent',
+  'confidence',
+  'candidates',
+  'content_version',
+  'latency_ms',
+] as const satisfies readonly (keyof QuestionRow)[];
+const FEEDBACK_COLUMNS = [
+  'id',
+  'voted_at',
+  'channel',
+  'vote',
+  'question_id',
+  'question',
+  'intent',
+  'user_hash',
+  'conversation_hash',
+  'content_version',
+] as const satisfies readonly (keyof FeedbackRow)[];
 
 const insertSql = (table: string, columns: readonly string[], conflict: string): string =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) ${conflict}`;
 
 const SQL = {
   question: insertSql('questions', QUESTION_COLUMNS, 'DO NOTHING'),
-  feedback: insertSql('feedback', FEEDBACK_COLUMNS, 'DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, content_version = excluded.content_version'),
+  feedback: insertSql(
+    'feedback',
+    FEEDBACK_COLUMNS,
+    'DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, content_version = excluded.content_version',
+  ),
 };
 
 // Plain JavaScript run by the worker thread (eval'd, so it works the same from src under vitest and from dist).
@@ -134,7 +163,10 @@ export class SqliteWriter {
   private start(): Worker {
     if (this.worker) return this.worker;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, sql: SQL, file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs, pragmas: this.options.pragmas ?? [] } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, sql: SQL, file: this.options.file, busyTimeoutMs: this.options.busyTimeoutMs, pragmas: this.options.pragmas ?? [] },
+    });
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);

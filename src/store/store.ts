@@ -93,13 +93,21 @@ function sqliteProblem(err: unknown, file: string, where: string): StoreError {
   const said = (err as Error).message;
   const lead = `Cannot use the question store DATABASE_URL=${where} (${file})`;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new StoreError(`${lead}: the file is not a SQLite database or is corrupt (SQLite: ${said}). Move it aside (a new one is made at the next start) or point DATABASE_URL at another file.`, { cause: err });
+    return new StoreError(
+      `${lead}: the file is not a SQLite database or is corrupt (SQLite: ${said}). Move it aside (a new one is made at the next start) or point DATABASE_URL at another file.`,
+      { cause: err },
+    );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreError(`${lead}: the file is locked by another process (SQLite: ${said}). Stop the other process using it, or point DATABASE_URL at another file.`, { cause: err });
+    return new StoreError(
+      `${lead}: the file is locked by another process (SQLite: ${said}). Stop the other process using it, or point DATABASE_URL at another file.`,
+      { cause: err },
+    );
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES') {
-    return new StoreError(`${lead}: the file or its folder cannot be written (${said}). Check its permissions, or point DATABASE_URL at another file.`, { cause: err });
+    return new StoreError(`${lead}: the file or its folder cannot be written (${said}). Check its permissions, or point DATABASE_URL at another file.`, {
+      cause: err,
+    });
   }
   if (code === 'SQLITE_FULL') return new StoreError(`${lead}: the disk is full (SQLite: ${said}).`, { cause: err });
   return new StoreError(`${lead}: ${said}`, { cause: err });
@@ -152,7 +160,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const where = redactUrl(options.url);
   const kind: StoreKind = options.url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   const file = kind === 'sqlite' ? sqlitePath(options.url, options.root) : '';
-  const fail = (err: unknown): StoreError => (err instanceof StoreError ? err : kind === 'sqlite' ? sqliteProblem(err, file, where) : postgresProblem(err, where));
+  const fail = (err: unknown): StoreError =>
+    err instanceof StoreError ? err : kind === 'sqlite' ? sqliteProblem(err, file, where) : postgresProblem(err, where);
 
   let db: Kysely<Database>;
   try {
@@ -166,7 +175,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await db.destroy().catch(() => undefined);
     throw fail(err);
   }
-  const writer = kind === 'sqlite' ? new SqliteWriter({ file, busyTimeoutMs: options.busyTimeoutMs ?? 2_000, pragmas: options.writerPragmas ?? [] }) : undefined;
+  const writer =
+    kind === 'sqlite' ? new SqliteWriter({ file, busyTimeoutMs: options.busyTimeoutMs ?? 2_000, pragmas: options.writerPragmas ?? [] }) : undefined;
   return createStore(db, kind, where, writer);
 }
 
@@ -187,7 +197,11 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
 
     async insertQuestions(rows) {
       if (rows.length === 0) return;
-      await db.insertInto('questions').values([...rows]).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await db
+        .insertInto('questions')
+        .values([...rows])
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
     },
 
     async upsertFeedback(rows) {
@@ -198,7 +212,11 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
         .insertInto('feedback')
         .values(last)
         .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({ vote: eb.ref('excluded.vote'), voted_at: eb.ref('excluded.voted_at'), content_version: eb.ref('excluded.content_version') })),
+          oc.column('id').doUpdateSet((eb) => ({
+            vote: eb.ref('excluded.vote'),
+            voted_at: eb.ref('excluded.voted_at'),
+            content_version: eb.ref('excluded.content_version'),
+          })),
         )
         .execute();
     },
@@ -228,13 +246,21 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
     async setting(key, initial) {
       const existing = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
       if (existing) return existing.value;
-      await db.insertInto('settings').values({ key, value: initial() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      await db
+        .insertInto('settings')
+        .values({ key, value: initial() })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
       const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
       return row.value;
     },
 
     async questionsOfKinds(kinds, filter = {}) {
-      let query = db.selectFrom('questions').selectAll().where('kind', 'in', [...kinds]).where('asked_at', '>=', since(filter));
+      let query = db
+        .selectFrom('questions')
+        .selectAll()
+        .where('kind', 'in', [...kinds])
+        .where('asked_at', '>=', since(filter));
       if (filter.channel) query = query.where('channel', '=', filter.channel);
       return query.orderBy('asked_at').execute();
     },
@@ -252,7 +278,10 @@ function createStore(db: Kysely<Database>, kind: StoreKind, where: string, write
     },
 
     async countQuestions(filter = {}) {
-      let query = db.selectFrom('questions').select(['kind', db.fn.countAll<string | number>().as('n')]).where('asked_at', '>=', since(filter));
+      let query = db
+        .selectFrom('questions')
+        .select(['kind', db.fn.countAll<string | number>().as('n')])
+        .where('asked_at', '>=', since(filter));
       if (filter.channel) query = query.where('channel', '=', filter.channel);
       const rows = await query.groupBy('kind').execute();
       return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));

@@ -105,7 +105,10 @@ export class WriteQueue {
   private within<T>(promise: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`no answer from the store within ${this.options.writeTimeoutMs} ms`), { code: 'STORE_TIMEOUT' })), this.options.writeTimeoutMs);
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`no answer from the store within ${this.options.writeTimeoutMs} ms`), { code: 'STORE_TIMEOUT' })),
+        this.options.writeTimeoutMs,
+      );
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
@@ -146,7 +149,15 @@ export class WriteQueue {
         this.failedSince += 1;
         this.counts.failures += 1;
         const e = err as { code?: unknown; message?: string };
-        this.logger.warn({ event: 'store_write_failed', store: this.store.where, attempt: this.attempts, rows: batch.length, pending: this.pending.length, code: e.code ?? null, reason: e.message ?? String(err) });
+        this.logger.warn({
+          event: 'store_write_failed',
+          store: this.store.where,
+          attempt: this.attempts,
+          rows: batch.length,
+          pending: this.pending.length,
+          code: e.code ?? null,
+          reason: e.message ?? String(err),
+        });
         if (this.attempts >= this.options.maxAttempts) {
           this.pending.splice(0, batch.length);
           this.drop(batch.length, 'store failing');
@@ -172,7 +183,13 @@ export class WriteQueue {
 
   private logDrops(): void {
     if (this.droppedUnlogged === 0) return;
-    this.logger.error({ event: 'store_writes_dropped', count: this.droppedUnlogged, total: this.counts.dropped, reason: this.lastDropReason, store: this.store.where });
+    this.logger.error({
+      event: 'store_writes_dropped',
+      count: this.droppedUnlogged,
+      total: this.counts.dropped,
+      reason: this.lastDropReason,
+      store: this.store.where,
+    });
     this.droppedUnlogged = 0;
   }
 }

@@ -20,7 +20,9 @@ describe('npm run ask (built CLI)', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/April/);
     expect(out.stdout).toMatch(/Source, sentence 3 of 15 \(paragraph 1\):/);
-    expect(out.stdout).toContain('“Talks about transitioning the military mission to a bilateral defense partnership began in April between the U.S. and Iraq, and specific details are still evolving.”');
+    expect(out.stdout).toContain(
+      '“Talks about transitioning the military mission to a bilateral defense partnership began in April between the U.S. and Iraq, and specific details are still evolving.”',
+    );
   });
 
   it('--json prints exactly one JSON object with the contract fields', () => {
@@ -29,7 +31,19 @@ describe('npm run ask (built CLI)', () => {
     const lines = out.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0] as string);
-    expect(Object.keys(result)).toEqual(['question', 'answered', 'kind', 'reason', 'intent', 'answer', 'source', 'confidence', 'suggestions', 'related', 'reply']);
+    expect(Object.keys(result)).toEqual([
+      'question',
+      'answered',
+      'kind',
+      'reason',
+      'intent',
+      'answer',
+      'source',
+      'confidence',
+      'suggestions',
+      'related',
+      'reply',
+    ]);
     expect(result).toMatchObject({ answered: true, kind: 'answer', source: { number: 8, paragraph: 3 } });
     expect(result.source.sentence).toMatch(/^The Pentagon recently announced a raid in Syria that killed four ISIS operatives/);
     expect(result.confidence).toBeGreaterThan(0);
@@ -68,7 +82,10 @@ describe('npm run ask (built CLI)', () => {
     const input = 'where was the raid?\n\nwho leads isis?\nhello\n';
     const out = run(['--jsonl'], input);
     expect(out.status).toBe(0);
-    const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const results = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(results.map((r) => r.question)).toEqual(['where was the raid?', '', 'who leads isis?', 'hello']);
     expect(results.map((r) => r.answered)).toEqual([true, false, false, false]);
     expect(results[3].kind).toBe('chat');
@@ -79,7 +96,12 @@ describe('npm run ask (built CLI)', () => {
     writeFileSync(file, 'where was the raid?\r\nhello\n');
     const out = run(['--jsonl', file], 'who leads isis?\n');
     expect(out.status).toBe(0);
-    expect(out.stdout.trim().split('\n').map((l) => JSON.parse(l).question)).toEqual(['where was the raid?', 'hello']);
+    expect(
+      out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).question),
+    ).toEqual(['where was the raid?', 'hello']);
   });
 
   it('--jsonl with a file that does not exist says so, without a stack trace, and exits 1', () => {
@@ -92,7 +114,10 @@ describe('npm run ask (built CLI)', () => {
   it('exits quietly with 0 when the reader closes the pipe early (| head -1)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ask-')), 'many.txt');
     writeFileSync(file, 'where was the raid?\n'.repeat(5000));
-    const out = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" --jsonl "${file}" | head -1; echo "status:\${PIPESTATUS[0]}" >&2`], { cwd: root, encoding: 'utf8' });
+    const out = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" --jsonl "${file}" | head -1; echo "status:\${PIPESTATUS[0]}" >&2`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(out.stdout).question).toBe('where was the raid?');
     expect(out.stderr).toBe('status:0\n');
@@ -139,7 +164,10 @@ describe('npm run ask (built CLI)', () => {
     ].map((l) => JSON.stringify(l));
     const out = run(['--jsonl', '--conversations'], `${lines.join('\n')}\n`);
     expect(out.status).toBe(0);
-    const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const results = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(results.map((r) => r.conversation)).toEqual(['a', 'b', 'a', 'a']);
     // "where was it?" leans on conversation a's raid, and has nothing to lean on in b.
     expect(results[2]).toMatchObject({ answered: true, source: { number: 8 } });

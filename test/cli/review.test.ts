@@ -19,7 +19,12 @@ beforeAll(async () => {
   const store = await openStore({ url, root });
   const recent = new Date(Date.now() - 3_600_000).toISOString();
   await store.insertQuestions([
-    questionRow({ question: 'who is the president of france', kind: 'no-match', asked_at: recent, candidates: JSON.stringify([{ intent: 'officials-names', score: 0.63 }]) }),
+    questionRow({
+      question: 'who is the president of france',
+      kind: 'no-match',
+      asked_at: recent,
+      candidates: JSON.stringify([{ intent: 'officials-names', score: 0.63 }]),
+    }),
     questionRow({ question: 'Who is the President of France?', kind: 'no-match', asked_at: recent, channel: 'slack' }),
     questionRow({ question: 'what about the deal', kind: 'clarify', asked_at: '2026-01-01T00:00:00.000Z' }),
   ]);
@@ -33,7 +38,9 @@ describe('npm run review (built CLI)', () => {
     expect(out.status).toBe(0);
     const review = JSON.parse(out.stdout);
     expect(Object.keys(review)).toEqual(['unanswered', 'unsure', 'disliked']);
-    expect(review.unanswered).toEqual([expect.objectContaining({ question: expect.stringMatching(/president of france/i), questions: expect.any(Array), count: 2 })]);
+    expect(review.unanswered).toEqual([
+      expect.objectContaining({ question: expect.stringMatching(/president of france/i), questions: expect.any(Array), count: 2 }),
+    ]);
     expect(review.unanswered[0].nearest[0]).toEqual({ intent: 'officials-names', score: 0.315, kind: 'unanswerable' });
     expect(review.unsure).toEqual([expect.objectContaining({ question: 'what about the deal', count: 1 })]);
     expect(review.disliked).toEqual([]);

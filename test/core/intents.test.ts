@@ -53,7 +53,9 @@ describe('intents with mistakes', () => {
 
   it('rejects an unknown field, naming it', () => {
     const root = fixtureWith((y) => y.replace('    related: [plant-jobs]', '    related: [plant-jobs]\n    qestions: [typo]'));
-    expect(problemsOf(root)).toEqual(['intents/intents.yaml:12:5: [plant-location] qestions: unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)']);
+    expect(problemsOf(root)).toEqual([
+      'intents/intents.yaml:12:5: [plant-location] qestions: unknown field (allowed: id, questions, answer, source, related, keywords, chat, unanswerable)',
+    ]);
   });
 
   it('rejects an id that is not kebab-case', () => {
@@ -70,7 +72,11 @@ describe('intents with mistakes', () => {
     const root = fixtureWith((y) => y);
     const file = join(root, 'knowledge', 'article.txt');
     writeFileSync(file, readFileSync(file, 'utf8').replace('The plant will employ 300 people.', 'The plant will employ 250 people.'));
-    expect(problemsOf(root)).toEqual([expect.stringMatching(/^intents\/intents\.yaml:\d+:\d+: \[plant-jobs\] source: "The plant will employ 300 people\." is not found verbatim in the article/)]);
+    expect(problemsOf(root)).toEqual([
+      expect.stringMatching(
+        /^intents\/intents\.yaml:\d+:\d+: \[plant-jobs\] source: "The plant will employ 300 people\." is not found verbatim in the article/,
+      ),
+    ]);
   });
 
   it('says when a source quote is in more than one sentence', () => {
@@ -85,13 +91,13 @@ describe('intents with mistakes', () => {
 
   it('reports the same question under two intents', () => {
     const root = fixtureWith((y) => y.replace('      - plant jobs', '      - Where will the plant open?'));
-    expect(problemsOf(root)).toEqual(['intents/intents.yaml:36:9: [plant-jobs] questions[4]: "Where will the plant open?" is also a question of intent "plant-location"']);
+    expect(problemsOf(root)).toEqual([
+      'intents/intents.yaml:36:9: [plant-jobs] questions[4]: "Where will the plant open?" is also a question of intent "plant-location"',
+    ]);
   });
 
   it('flags an answer that adds a number or a name its sentence lacks', () => {
-    const root = fixtureWith((y) =>
-      y.replace('answer: "The plant will employ 300 people."', 'answer: "The plant will employ 350 people, says Mayor Quimby."'),
-    );
+    const root = fixtureWith((y) => y.replace('answer: "The plant will employ 300 people."', 'answer: "The plant will employ 350 people, says Mayor Quimby."'));
     expect(problemsOf(root)).toEqual(['intents/intents.yaml:37:13: [plant-jobs] answer: answer adds a fact: "350", "Mayor", "Quimby" not in sentence 3']);
   });
 
@@ -102,7 +108,9 @@ describe('intents with mistakes', () => {
 
   it('requires a source for article intents and forbids one for small talk', () => {
     const root = fixtureWith((y) =>
-      y.replace('    source: "Talks began in May between Alpha Corp and the city"\n', '').replace('    answer: "Hi! Ask me about the plant."', '    answer: "Hi!"\n    source: "plan"'),
+      y
+        .replace('    source: "Talks began in May between Alpha Corp and the city"\n', '')
+        .replace('    answer: "Hi! Ask me about the plant."', '    answer: "Hi!"\n    source: "plan"'),
     );
     expect(problemsOf(root)).toEqual([
       expect.stringMatching(/\[talks-start\] source: is required/),
@@ -164,6 +172,8 @@ describe('intents spread over several files', () => {
     expect(officials).toMatchObject({ unanswerable: true, chat: false });
     expect(officials?.sentence).toBeUndefined();
     const root = fixtureWith((y) => y.replace('id: labor-reaction', 'id: city-officials'));
-    expect(problemsOf(root)).toEqual([expect.stringMatching(/^intents\/unanswerable\.yaml:2:9: \[city-officials\] id: duplicate id \(first defined at intents\.yaml:40\)$/)]);
+    expect(problemsOf(root)).toEqual([
+      expect.stringMatching(/^intents\/unanswerable\.yaml:2:9: \[city-officials\] id: duplicate id \(first defined at intents\.yaml:40\)$/),
+    ]);
   });
 });

@@ -76,7 +76,13 @@ export class AppProcess {
     const own = options.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'app-process-'));
     const child = spawn(process.execPath, args, {
       cwd: options.root,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...(own ? { DATABASE_URL: `sqlite:${join(own, 'bot.sqlite')}` } : {}), ...options.env, PORT: String(port) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'info',
+        ...(own ? { DATABASE_URL: `sqlite:${join(own, 'bot.sqlite')}` } : {}),
+        ...options.env,
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     if (own) child.once('exit', () => rmSync(own, { recursive: true, force: true }));

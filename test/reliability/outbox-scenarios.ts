@@ -106,8 +106,20 @@ export async function sigkillScenario(options: OutboxRunOptions & { events: numb
   try {
     const after = await settle(options.sim, prefix, options.events, 60_000);
     return [
-      row('17. SIGKILL', `${options.events} DMs acked, SIGKILL at once, restart on the same SQLite file: lost / duplicated answers`, `acked ${acked}; ${before} answered before the kill, all by ${after.ms} ms after the restart; ${verdict(after)}`, '0 lost, 0 duplicated', acked === options.events && clean(after)),
-      row('17. SIGKILL', 'answers found already in Slack after the restart (posted before the kill, ts not yet recorded): not posted again', `${second.events('outbox_found_posted').length} found, ${second.events('outbox_already_posted').length} recorded`, 'none posted twice', clean(after)),
+      row(
+        '17. SIGKILL',
+        `${options.events} DMs acked, SIGKILL at once, restart on the same SQLite file: lost / duplicated answers`,
+        `acked ${acked}; ${before} answered before the kill, all by ${after.ms} ms after the restart; ${verdict(after)}`,
+        '0 lost, 0 duplicated',
+        acked === options.events && clean(after),
+      ),
+      row(
+        '17. SIGKILL',
+        'answers found already in Slack after the restart (posted before the kill, ts not yet recorded): not posted again',
+        `${second.events('outbox_found_posted').length} found, ${second.events('outbox_already_posted').length} recorded`,
+        'none posted twice',
+        clean(after),
+      ),
     ];
   } finally {
     await second.stop();
@@ -137,7 +149,13 @@ export async function sigtermBacklogScenario(options: OutboxRunOptions & { event
         'exit 0 within the grace + a few s',
         first.exit?.code === 0,
       ),
-      row('18. SIGTERM backlog', 'after a restart on the same file: lost / duplicated answers', `all by ${after.ms} ms after the restart; ${verdict(after)}`, '0 lost, 0 duplicated', acked === options.events && clean(after)),
+      row(
+        '18. SIGTERM backlog',
+        'after a restart on the same file: lost / duplicated answers',
+        `all by ${after.ms} ms after the restart; ${verdict(after)}`,
+        '0 lost, 0 duplicated',
+        acked === options.events && clean(after),
+      ),
     ];
   } finally {
     await second.stop();
@@ -161,7 +179,13 @@ export async function replicasScenario(options: OutboxRunOptions & { same: numbe
     const before = tally(options.sim, prefix, options.events).answered;
     const after = await settle(options.sim, prefix, options.events, 60_000);
     return [
-      row('19. Two replicas', `${options.same} events each sent to both replicas (and once more to one), on one PostgreSQL`, `acked ${acks.join(' + ')}; ${both.answered} answered, ${verdict(both)}`, 'one reply each', clean(both)),
+      row(
+        '19. Two replicas',
+        `${options.same} events each sent to both replicas (and once more to one), on one PostgreSQL`,
+        `acked ${acks.join(' + ')}; ${both.answered} answered, ${verdict(both)}`,
+        'one reply each',
+        clean(both),
+      ),
       row(
         '19. Two replicas',
         `one replica SIGKILLed right after acking ${options.events} DMs: the survivor answers`,
@@ -175,4 +199,3 @@ export async function replicasScenario(options: OutboxRunOptions & { same: numbe
     await Promise.all(replicas.map((r) => r.stop()));
   }
 }
-

@@ -16,7 +16,10 @@ import { replicasScenario, sigkillScenario, sigtermBacklogScenario } from './out
 const root = process.cwd();
 
 function expectClean(rows: Row[]): void {
-  expect(rows.filter((r) => !r.pass), JSON.stringify(rows, null, 2)).toEqual([]);
+  expect(
+    rows.filter((r) => !r.pass),
+    JSON.stringify(rows, null, 2),
+  ).toEqual([]);
 }
 
 beforeAll(() => {
@@ -40,7 +43,17 @@ describe('acked means answered: one process on SQLite', () => {
   });
 
   it('SIGTERM with 200 acked DMs waiting: exits 0, and after a restart all are answered, each once', { timeout: 90_000 }, async () => {
-    expectClean(await sigtermBacklogScenario({ root, sim, databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`, events: 200, graceMs: 500, leaseMs: 2_000, slackDelayMs: 200 }));
+    expectClean(
+      await sigtermBacklogScenario({
+        root,
+        sim,
+        databaseUrl: `sqlite:${join(dir, 'term.sqlite')}`,
+        events: 200,
+        graceMs: 500,
+        leaseMs: 2_000,
+        slackDelayMs: 200,
+      }),
+    );
   });
 });
 

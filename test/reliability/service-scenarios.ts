@@ -98,7 +98,13 @@ export async function slowDripScenario(app: SlackTarget, options: { events: numb
       slowest(during) <= slowest(without) + 250,
       true,
     ),
-    row(s, `replies, with and without the drips`, `${during.length} and ${without.length}`, `${options.events} and ${options.events}`, during.length === options.events && without.length === options.events),
+    row(
+      s,
+      `replies, with and without the drips`,
+      `${during.length} and ${without.length}`,
+      `${options.events} and ${options.events}`,
+      during.length === options.events && without.length === options.events,
+    ),
     row(
       s,
       'the slow-drip requests are answered',
@@ -239,7 +245,13 @@ export async function idleSocketsScenario(
     const later = await askFrom(web.port, '127.0.2.2');
     const stillOpen = open.filter((socket) => socket.readyState === WebSocket.OPEN).length;
     return [
-      row(s, `${options.perAddressCap + 10} sockets from one address`, `${accepted} accepted`, `${options.perAddressCap} (the per-address cap)`, accepted === options.perAddressCap),
+      row(
+        s,
+        `${options.perAddressCap + 10} sockets from one address`,
+        `${accepted} accepted`,
+        `${options.perAddressCap} (the per-address cap)`,
+        accepted === options.perAddressCap,
+      ),
       row(
         s,
         `${idle} idle sockets from ${options.addresses} addresses, then a newcomer asks: at once / after ${((options.silentEvictMs + 1_000) / 1000).toFixed(0)} s`,
@@ -438,7 +450,13 @@ export async function upgradeHeaderScenario(app: SlackTarget, secret: string): P
   const event = await withUpgrade(app.baseUrl, '/slack/events', 'h2c', 'POST', body, signed);
   const replies = await settle(() => repliesTo(app.sim, 'C0UPGRADE'), 1, 5_000, 100);
   return [
-    row(s, 'GET /healthz with Upgrade: websocket; GET /readyz with Upgrade: h2c', `${health}; ${h2c}`, '200; 200 or 503 (served, not taken over)', health === 200 && (h2c === 200 || h2c === 503)),
+    row(
+      s,
+      'GET /healthz with Upgrade: websocket; GET /readyz with Upgrade: h2c',
+      `${health}; ${h2c}`,
+      '200; 200 or 503 (served, not taken over)',
+      health === 200 && (h2c === 200 || h2c === 503),
+    ),
     row(s, 'a signed event POSTed with Upgrade: h2c', `${event}, ${replies} reply`, '200, 1 reply', event === 200 && replies === 1),
   ];
 }
@@ -452,7 +470,10 @@ export interface StoppableApp {
   terminate(): Promise<{ code: number | null; signal: string | null }>;
 }
 
-export async function sigtermScenario(start: () => Promise<StoppableApp>, options: { events: number; graceMs: number; sigtermAfterMs: number }): Promise<Row[]> {
+export async function sigtermScenario(
+  start: () => Promise<StoppableApp>,
+  options: { events: number; graceMs: number; sigtermAfterMs: number },
+): Promise<Row[]> {
   const s = '16. SIGTERM with a backlog';
   const { target, terminate } = await start();
   const channel = 'C0SIGTERM';
@@ -482,7 +503,20 @@ export async function sigtermScenario(start: () => Promise<StoppableApp>, option
       `replies + abandoned = acked (${acked}); clean only when nothing is abandoned`,
       adds,
     ),
-    row(s, 'replies posted, exit', `${replies} of ${acked}; exit ${exit.code ?? exit.signal}`, `exit 0 within ${options.graceMs / 1000 + 10} s`, exit.code === 0),
-    row(s, 'acked events not answered before exit (kept in the outbox: scenario 18 restarts and answers them)', String(acked - replies), 'kept, not lost (18)', true, true),
+    row(
+      s,
+      'replies posted, exit',
+      `${replies} of ${acked}; exit ${exit.code ?? exit.signal}`,
+      `exit 0 within ${options.graceMs / 1000 + 10} s`,
+      exit.code === 0,
+    ),
+    row(
+      s,
+      'acked events not answered before exit (kept in the outbox: scenario 18 restarts and answers them)',
+      String(acked - replies),
+      'kept, not lost (18)',
+      true,
+      true,
+    ),
   ];
 }

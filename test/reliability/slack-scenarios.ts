@@ -41,13 +41,24 @@ export async function loadScenario(app: SlackTarget, options: LoadOptions): Prom
     if (!worst || Math.max(...burst.latencies) > Math.max(...worst.latencies)) worst = burst;
     allAcked &&= burst.statuses.every((status) => status === 200);
     const got = await settle(() => repliesTo(app.sim, channel), options.events, 60_000, 500);
-    const threads = new Set(app.sim.callsTo('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => c.args.thread_ts));
+    const threads = new Set(
+      app.sim
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === channel)
+        .map((c) => c.args.thread_ts),
+    );
     if (got !== options.events || threads.size !== options.events) replyProblem ||= `round ${round + 1}: ${got} replies to ${threads.size} messages`;
     replies = Math.min(replies, got);
   }
   const maxAck = Math.max(...(worst?.latencies ?? [Number.NaN]));
   const rows: Row[] = [
-    row(s, `${options.events} signed events at once: acked 200`, allAcked ? `${options.events}/${options.events} in every round` : 'some not acked', 'all', allAcked),
+    row(
+      s,
+      `${options.events} signed events at once: acked 200`,
+      allAcked ? `${options.events}/${options.events} in every round` : 'some not acked',
+      'all',
+      allAcked,
+    ),
     row(s, 'slowest ack (worst round)', ms(maxAck), '< 3,000 ms', maxAck < 3_000, true),
     row(s, 'replies (chat.postMessage, one per message)', replyProblem || `${replies} per round`, `exactly ${options.events}`, replyProblem === ''),
   ];
@@ -86,7 +97,13 @@ export async function retryScenario(app: SlackTarget, options: { delayMs: number
   const retried = await settle(() => repliesTo(sim, 'C0RETRY', first.ts), 1, 5_000, 500);
   const allOk = [...atOnce, ...later].every((r) => r.status === 200);
   rows.push(
-    row(s, `event + retries 1-3 at once, and again after ${options.delayMs} ms`, `${retried} reply, all ${atOnce.length + later.length} acked 200`, '1 reply', retried === 1 && allOk),
+    row(
+      s,
+      `event + retries 1-3 at once, and again after ${options.delayMs} ms`,
+      `${retried} reply, all ${atOnce.length + later.length} acked 200`,
+      '1 reply',
+      retried === 1 && allOk,
+    ),
   );
 
   // The same channel+ts under a new event_id (app_mention and message for one message).
@@ -184,7 +201,14 @@ export async function hugeQuestionScenario(app: SlackTarget, options: { others: 
       'answered or refused',
       Boolean(reply) && command.status === 200 && typeof commandBody.text === 'string' && hugeAck.status === 200,
     ),
-    row(s, '40,000-char question: time in the app (engine + render, slack_answer ms)', `${Number.isNaN(handledMs) ? 'not logged' : ms(handledMs)} (command round trip ${ms(commandMs)})`, '< 50 ms', handledMs < 50, true),
+    row(
+      s,
+      '40,000-char question: time in the app (engine + render, slack_answer ms)',
+      `${Number.isNaN(handledMs) ? 'not logged' : ms(handledMs)} (command round trip ${ms(commandMs)})`,
+      '< 50 ms',
+      handledMs < 50,
+      true,
+    ),
   ];
 }
 
@@ -224,9 +248,7 @@ export async function badRequestScenario(app: SlackTarget, options: { hugeBytes:
   const refusedBefore = events(app, 'slack_request_rejected').filter((r) => r.status === 413).length;
   // The app answers 413 and closes the connection; a client still uploading may see the reset before the answer.
   const huge = await Promise.all(
-    Array.from({ length: options.hugeCount }, (_, i) =>
-      sender.sendHuge(options.hugeBytes, i % 2 === 0).catch(() => ({ status: 0, sentBytes: Number.NaN })),
-    ),
+    Array.from({ length: options.hugeCount }, (_, i) => sender.sendHuge(options.hugeBytes, i % 2 === 0).catch(() => ({ status: 0, sentBytes: Number.NaN }))),
   );
   await sleep(200);
   const after = app.memory?.();
@@ -289,9 +311,17 @@ export async function webApiFaultScenario(app: SlackTarget, options: FaultOption
   const logged = (channel: string) => apiErrors(channel)[0]?.slackError ?? 'not logged';
   const retriedLater = (channel: string) => events(app, 'outbox_retry_later').filter((r) => String(r.id).startsWith(`message:${channel}:`)).length;
   const acked = acks.every((r) => r.status === 200);
-  const health = await fetch(`${app.baseUrl}/healthz`).then((r) => r.status).catch(() => 0);
+  const health = await fetch(`${app.baseUrl}/healthz`)
+    .then((r) => r.status)
+    .catch(() => 0);
   return [
-    row(s, '429 with Retry-After 2: deliveries, and wait before the retry', `${delivered.length} delivered, retried after ${ms(gap)}`, '1, after ≥ 2,000 ms', delivered.length === 1 && gap >= 2_000),
+    row(
+      s,
+      '429 with Retry-After 2: deliveries, and wait before the retry',
+      `${delivered.length} delivered, retried after ${ms(gap)}`,
+      '1, after ≥ 2,000 ms',
+      delivered.length === 1 && gap >= 2_000,
+    ),
     // Each delivery tries retries + 1 times and logs its failure once; with the outbox, a 5xx is
     // delivered again later (5 s, then 10 s...), so the whole window may hold several deliveries.
     row(
@@ -299,7 +329,10 @@ export async function webApiFaultScenario(app: SlackTarget, options: FaultOption
       'HTTP 500 every time: tries per delivery, then logged (with the outbox: delivered again later, backing off)',
       `${e500.length} tries in ${apiErrors('C0E500').length} deliveries, logged ${logged('C0E500')}; ${retriedLater('C0E500')} retried later`,
       `≤ ${options.retries + 1} tries per delivery, logged`,
-      apiErrors('C0E500').length >= 1 && e500.length >= 1 && e500.length <= apiErrors('C0E500').length * (options.retries + 1) && apiErrors('C0E500').length <= 1 + retriedLater('C0E500'),
+      apiErrors('C0E500').length >= 1 &&
+        e500.length >= 1 &&
+        e500.length <= apiErrors('C0E500').length * (options.retries + 1) &&
+        apiErrors('C0E500').length <= 1 + retriedLater('C0E500'),
     ),
     row(
       s,
@@ -308,8 +341,20 @@ export async function webApiFaultScenario(app: SlackTarget, options: FaultOption
       `each ≤ ${ms(options.timeoutMs + 1_000)}, logged`,
       hangWaits.length === hang.length && hangWaits.length > 0 && hangWaits.every((w) => w <= options.timeoutMs + 1_000) && apiErrors('C0HANG').length === 1,
     ),
-    row(s, 'not_in_channel, channel_not_found: logged as', `${logged('C0NIC')}, ${logged('C0CNF')}`, 'logged, no crash', apiErrors('C0NIC').length === 1 && apiErrors('C0CNF').length === 1),
-    row(s, 'app process after all faults (--unhandled-rejections=strict)', `${app.alive() ? 'running' : 'EXITED'}, /healthz ${health}, events acked ${acked ? 200 : 'not 200'}`, 'running', app.alive() && health === 200 && acked),
+    row(
+      s,
+      'not_in_channel, channel_not_found: logged as',
+      `${logged('C0NIC')}, ${logged('C0CNF')}`,
+      'logged, no crash',
+      apiErrors('C0NIC').length === 1 && apiErrors('C0CNF').length === 1,
+    ),
+    row(
+      s,
+      'app process after all faults (--unhandled-rejections=strict)',
+      `${app.alive() ? 'running' : 'EXITED'}, /healthz ${health}, events acked ${acked ? 200 : 'not 200'}`,
+      'running',
+      app.alive() && health === 200 && acked,
+    ),
   ];
 }
 

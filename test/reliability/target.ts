@@ -1,5 +1,5 @@
 import { request, Agent } from 'node:http';
-import { payloads, type SendOptions, SlackSender, type SlackSim, sleep, waitFor } from '../support/slack-sim/index.js';
+import { payloads, type SendOptions, type SlackSender, type SlackSim, sleep, waitFor } from '../support/slack-sim/index.js';
 import type { HeapReading } from './app-process.js';
 
 /**
@@ -21,13 +21,11 @@ export interface SlackTarget {
   heap?(): Promise<HeapReading>;
 }
 
-export const events = (target: Pick<SlackTarget, 'records'>, name: string): Record<string, unknown>[] =>
-  target.records().filter((r) => r.event === name);
+export const events = (target: Pick<SlackTarget, 'records'>, name: string): Record<string, unknown>[] => target.records().filter((r) => r.event === name);
 
 /** chat.postMessage calls that carried a reply to the message `channel`/`ts` (mentions reply in its thread). */
 export function repliesTo(sim: SlackSim, channel: string, ts?: string): number {
-  return sim.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && !c.fault && (ts === undefined || c.args.thread_ts === ts))
-    .length;
+  return sim.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && !c.fault && (ts === undefined || c.args.thread_ts === ts)).length;
 }
 
 /** A mention of the bot in `channel`, as an Events API envelope; returns it with its ts. */

@@ -74,7 +74,13 @@ export async function hostileTextScenario(
   const failures = FAILURES.reduce((n, name) => n + events(app, name).length, 0) - failuresBefore;
   const first = (list: string[]) => (list.length ? ` e.g. ${JSON.stringify(list[0]?.slice(0, 80))}` : '');
   return [
-    row(s, `${HOSTILE.length} hostile questions (markup, HTML, zero-width, RTL) as mentions and slash commands: raw markup echoed`, `${hand.markup.length}${first(hand.markup)}`, '0', hand.markup.length === 0),
+    row(
+      s,
+      `${HOSTILE.length} hostile questions (markup, HTML, zero-width, RTL) as mentions and slash commands: raw markup echoed`,
+      `${hand.markup.length}${first(hand.markup)}`,
+      '0',
+      hand.markup.length === 0,
+    ),
     row(
       s,
       `${options.fuzz.length.toLocaleString('en-US')} random Unicode strings (seeded): thrown / raw markup / replies missing`,

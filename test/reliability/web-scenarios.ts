@@ -35,7 +35,15 @@ export async function webAbuseScenario(web: WebTarget, options: { connections: n
   a.send({ type: 'message', text: 'When did the talks begin?', user: 'victim', from: { id: 'victim' }, channel: 'victim', recipient: { id: 'victim' } });
   const reply = await a.next(5_000).catch(() => null);
   const leaked = await quiet(b, 500);
-  rows.push(row(s, 'spoofed user/from/channel fields: reply reaches', `${reply?.kind ?? 'nobody'} to the sender, ${leaked} frames to the other client`, 'sender only', Boolean(reply) && leaked === 0));
+  rows.push(
+    row(
+      s,
+      'spoofed user/from/channel fields: reply reaches',
+      `${reply?.kind ?? 'nobody'} to the sender, ${leaked} frames to the other client`,
+      'sender only',
+      Boolean(reply) && leaked === 0,
+    ),
+  );
 
   // Origins.
   const foreign = await upgradeStatus(web.port, { origin: 'https://evil.example' });
@@ -49,7 +57,15 @@ export async function webAbuseScenario(web: WebTarget, options: { connections: n
   rows.push(row(s, '2 MB frame: socket closed with', `${code}, /healthz ${await health(web.port)}`, '1009, server up', code === 1009));
 
   // Text that is not a string, and other frames that are not questions.
-  const bad: unknown[] = [{ type: 'message', text: 42 }, { type: 'message', text: { html: '<b>' } }, { type: 'message', text: null }, { type: 'message', text: ['a'] }, 'null', '[]', '{'];
+  const bad: unknown[] = [
+    { type: 'message', text: 42 },
+    { type: 'message', text: { html: '<b>' } },
+    { type: 'message', text: null },
+    { type: 'message', text: ['a'] },
+    'null',
+    '[]',
+    '{',
+  ];
   const codes: string[] = [];
   for (const frame of bad) {
     b.send(frame);
@@ -100,9 +116,26 @@ export async function webAbuseScenario(web: WebTarget, options: { connections: n
   );
   if (heapBefore && heapAfter) {
     const growth = heapAfter.heapUsed - heapBefore.heapUsed;
-    rows.push(row(s, 'app heap after GC: growth over those connections', `${mb(growth)} (${mb(heapBefore.heapUsed)} → ${mb(heapAfter.heapUsed)})`, '< 10 MB', growth < 10 * 1024 * 1024, true));
+    rows.push(
+      row(
+        s,
+        'app heap after GC: growth over those connections',
+        `${mb(growth)} (${mb(heapBefore.heapUsed)} → ${mb(heapAfter.heapUsed)})`,
+        '< 10 MB',
+        growth < 10 * 1024 * 1024,
+        true,
+      ),
+    );
   }
-  rows.push(row(s, 'app process after the abuse', `${web.alive() ? 'running' : 'EXITED'}, /healthz ${await health(web.port)}`, 'running', web.alive() && (await health(web.port)) === 200));
+  rows.push(
+    row(
+      s,
+      'app process after the abuse',
+      `${web.alive() ? 'running' : 'EXITED'}, /healthz ${await health(web.port)}`,
+      'running',
+      web.alive() && (await health(web.port)) === 200,
+    ),
+  );
   return rows;
 }
 
@@ -152,7 +185,12 @@ export async function soakScenario(http: SlackTarget, socket: SlackTarget, web: 
       i += 1;
       const viaHttp = mentionEnvelope('C0SOAKH', QUESTIONS[i % QUESTIONS.length] as string);
       httpSent.push(viaHttp.ts);
-      pending.push(http.sender.event(viaHttp.envelope).then((r) => (httpRefused += r.status === 200 ? 0 : 1), () => (httpRefused += 1)));
+      pending.push(
+        http.sender.event(viaHttp.envelope).then(
+          (r) => (httpRefused += r.status === 200 ? 0 : 1),
+          () => (httpRefused += 1),
+        ),
+      );
       const viaSocket = mentionEnvelope('C0SOAKS', QUESTIONS[(i + 1) % QUESTIONS.length] as string);
       socketSent.push(viaSocket.ts);
       pending.push(socket.sim.socket.deliver(viaSocket.envelope, { redeliverAfterMs: 2_000, attempts: 12 }).catch(() => (socketFailed += 1)));
@@ -181,13 +219,30 @@ export async function soakScenario(http: SlackTarget, socket: SlackTarget, web: 
   const webErrors = clients.reduce((n, c) => n + c.received.filter((m) => m.kind === 'error').length, 0);
   for (const client of clients) client.socket.close();
   const end = await readHeaps(http, socket);
-  const threads = (sim: SlackTarget['sim'], channel: string) => new Set(sim.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && !c.fault).map((c) => c.args.thread_ts)).size;
+  const threads = (sim: SlackTarget['sim'], channel: string) =>
+    new Set(
+      sim
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === channel && !c.fault)
+        .map((c) => c.args.thread_ts),
+    ).size;
   const inOut = `Slack HTTP ${httpSent.length} in / ${httpReplies} out, Socket Mode ${socketSent.length} / ${socketReplies}, web ${webSent} / ${webReplies}${webErrors ? ` (${webErrors} errors)` : ''}`;
   const balanced =
-    httpReplies === httpSent.length && threads(http.sim, 'C0SOAKH') === httpSent.length && socketReplies === socketSent.length && threads(socket.sim, 'C0SOAKS') === socketSent.length && webReplies === webSent && webErrors === 0;
+    httpReplies === httpSent.length &&
+    threads(http.sim, 'C0SOAKH') === httpSent.length &&
+    socketReplies === socketSent.length &&
+    threads(socket.sim, 'C0SOAKS') === socketSent.length &&
+    webReplies === webSent &&
+    webErrors === 0;
   const worstReconnect = Math.max(...reconnects.map((t) => (Number.isNaN(t) ? Number.POSITIVE_INFINITY : t)));
   const rows: Row[] = [
-    row(s, `${options.seconds} s of mixed traffic, a Socket Mode reconnect every ${Math.round(options.reconnectEveryMs / 1000)} s: events in / replies out`, inOut, 'in = out', balanced && httpRefused === 0 && socketFailed === 0),
+    row(
+      s,
+      `${options.seconds} s of mixed traffic, a Socket Mode reconnect every ${Math.round(options.reconnectEveryMs / 1000)} s: events in / replies out`,
+      inOut,
+      'in = out',
+      balanced && httpRefused === 0 && socketFailed === 0,
+    ),
     row(
       s,
       'forced Socket Mode reconnects: count, slowest',

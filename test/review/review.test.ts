@@ -11,7 +11,12 @@ import { questionRow } from '../store/helpers.js';
 
 const content = loadContent(defaultPaths(fixtureRoot), fixtureRoot);
 const tokenize = (text: string) => content.normalizer.tokens(text);
-const item = (question: string, at = '2026-06-01T10:00:00.000Z', candidates = [{ intent: 'plant-jobs', score: 0.5 }]): ReviewItem => ({ question, at, channel: 'web', candidates });
+const item = (question: string, at = '2026-06-01T10:00:00.000Z', candidates = [{ intent: 'plant-jobs', score: 0.5 }]): ReviewItem => ({
+  question,
+  at,
+  channel: 'web',
+  candidates,
+});
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -51,7 +56,9 @@ describe('grouping near-duplicate questions', () => {
 
   it('groups 100,000 questions quickly', () => {
     const topics = ['cost of the plant', 'mayor of springfield', 'weather in springfield', 'alpha corp profits', 'union at the plant'];
-    const many = Array.from({ length: 100_000 }, (_, i) => item(`${['what is the', 'tell me the', 'whats the'][i % 3]} ${topics[i % 5]} ${i % 7 === 0 ? 'please' : ''} ${i % 1000}`));
+    const many = Array.from({ length: 100_000 }, (_, i) =>
+      item(`${['what is the', 'tell me the', 'whats the'][i % 3]} ${topics[i % 5]} ${i % 7 === 0 ? 'please' : ''} ${i % 1000}`),
+    );
     const started = performance.now();
     const groups = groupQuestions(many, tokenize);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -71,7 +78,20 @@ describe('the review of a store', () => {
       questionRow({ question: null, kind: 'no-match', asked_at: '2026-06-05T00:00:00.000Z' }),
       questionRow({ question: 'When did the talks begin?', kind: 'answer', intent: 'talks-start' }),
     ]);
-    await store.upsertFeedback([{ id: 'v', voted_at: '2026-06-05T00:00:00.000Z', channel: 'web', vote: 'down', question_id: null, question: 'where is the plant', intent: 'plant-location', user_hash: null, conversation_hash: null, content_version: null }]);
+    await store.upsertFeedback([
+      {
+        id: 'v',
+        voted_at: '2026-06-05T00:00:00.000Z',
+        channel: 'web',
+        vote: 'down',
+        question_id: null,
+        question: 'where is the plant',
+        intent: 'plant-location',
+        user_hash: null,
+        conversation_hash: null,
+        content_version: null,
+      },
+    ]);
     const all = await buildReview(store, tokenize);
     expect(all.unanswered).toEqual([expect.objectContaining({ count: 2, channels: ['slack', 'web'] })]);
     expect(all.unsure).toEqual([expect.objectContaining({ question: 'plant?', count: 1 })]);
@@ -85,18 +105,41 @@ describe('the review of a store', () => {
   });
 });
 
-const group = (questions: string[]): ReviewGroup => ({ id: 'u-test00', question: questions[0] as string, questions, count: questions.length, firstSeen: '', lastSeen: '', channels: ['web'], nearest: [] });
+const group = (questions: string[]): ReviewGroup => ({
+  id: 'u-test00',
+  question: questions[0] as string,
+  questions,
+  count: questions.length,
+  firstSeen: '',
+  lastSeen: '',
+  channels: ['web'],
+  nearest: [],
+});
 
 describe('--accept GROUP --intent ID', () => {
   it('adds the questions to the intent in place, keeping every comment and the layout, then validates and evaluates', () => {
-    const root = fixtureWith((y) => `# Fixture intents: a comment that must survive.\n${y.replace('  - id: talks-start\n', '  # the talks\n  - id: talks-start\n')}`);
+    const root = fixtureWith(
+      (y) => `# Fixture intents: a comment that must survive.\n${y.replace('  - id: talks-start\n', '  # the talks\n  - id: talks-start\n')}`,
+    );
     dirs.push(root);
     const file = join(root, 'intents', 'intents.yaml');
     const before = readFileSync(file, 'utf8');
-    const result = acceptGroup({ root, group: group(['what month did the talking start', 'When did the talks begin?']), intent: 'talks-start', unanswerable: false, force: false, evaluate: false });
+    const result = acceptGroup({
+      root,
+      group: group(['what month did the talking start', 'When did the talks begin?']),
+      intent: 'talks-start',
+      unanswerable: false,
+      force: false,
+      evaluate: false,
+    });
     expect(result).toMatchObject({ accepted: true, file: 'intents/intents.yaml', added: ['what month did the talking start'], nowMatching: 1 });
     const after = readFileSync(file, 'utf8');
-    expect(after).toBe(before.replace('      - since when have they been in discussions\n', '      - since when have they been in discussions\n      - what month did the talking start\n'));
+    expect(after).toBe(
+      before.replace(
+        '      - since when have they been in discussions\n',
+        '      - since when have they been in discussions\n      - what month did the talking start\n',
+      ),
+    );
     expect(loadContent(defaultPaths(root), root).errors).toEqual([]);
   });
 
@@ -121,20 +164,42 @@ describe('--accept GROUP --intent ID', () => {
     const file = join(root, 'intents', 'intents.yaml');
     const before = readFileSync(file, 'utf8');
     // The same question as plant-location's, but for punctuation: the validator's own folding catches it.
-    const result = acceptGroup({ root, group: group(['Where  will the plant open!!']), intent: 'talks-start', unanswerable: false, force: true, evaluate: false });
+    const result = acceptGroup({
+      root,
+      group: group(['Where  will the plant open!!']),
+      intent: 'talks-start',
+      unanswerable: false,
+      force: true,
+      evaluate: false,
+    });
     expect(result.accepted).toBe(false);
-    expect(result.reasons.join('\n')).toMatch(/fails validation[\s\S]*intents\/intents\.yaml:\d+:\d+: \[talks-start\] questions\[\d+\]: .* is also a question of intent "plant-location"/);
+    expect(result.reasons.join('\n')).toMatch(
+      /fails validation[\s\S]*intents\/intents\.yaml:\d+:\d+: \[talks-start\] questions\[\d+\]: .* is also a question of intent "plant-location"/,
+    );
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('--unanswerable ID adds to an unanswerable intent, and each flag refuses the other kind', () => {
     const root = fixtureWith((y) => y);
     dirs.push(root);
-    const ok = acceptGroup({ root, group: group(['what is the name of the springfield mayor']), intent: 'city-officials', unanswerable: true, force: false, evaluate: false });
+    const ok = acceptGroup({
+      root,
+      group: group(['what is the name of the springfield mayor']),
+      intent: 'city-officials',
+      unanswerable: true,
+      force: false,
+      evaluate: false,
+    });
     expect(ok).toMatchObject({ accepted: true, file: 'intents/unanswerable.yaml' });
-    expect(acceptGroup({ root, group: group(['x y z']), intent: 'city-officials', unanswerable: false, force: false, evaluate: false }).reasons[0]).toMatch(/use --unanswerable/);
-    expect(acceptGroup({ root, group: group(['x y z']), intent: 'talks-start', unanswerable: true, force: false, evaluate: false }).reasons[0]).toMatch(/use --intent/);
-    expect(acceptGroup({ root, group: group(['x y z']), intent: 'no-such-intent', unanswerable: false, force: false, evaluate: false }).reasons[0]).toMatch(/no intent "no-such-intent"/);
+    expect(acceptGroup({ root, group: group(['x y z']), intent: 'city-officials', unanswerable: false, force: false, evaluate: false }).reasons[0]).toMatch(
+      /use --unanswerable/,
+    );
+    expect(acceptGroup({ root, group: group(['x y z']), intent: 'talks-start', unanswerable: true, force: false, evaluate: false }).reasons[0]).toMatch(
+      /use --intent/,
+    );
+    expect(acceptGroup({ root, group: group(['x y z']), intent: 'no-such-intent', unanswerable: false, force: false, evaluate: false }).reasons[0]).toMatch(
+      /no intent "no-such-intent"/,
+    );
   });
 
   it("runs the evaluation on the project's labelled sets before and after", () => {
@@ -150,6 +215,8 @@ describe('--accept GROUP --intent ID', () => {
 
   it('addExamples keeps flow lists, quotes and blank lines exactly', () => {
     const yaml = 'intents:\n\n  # first\n  - id: a\n    questions:\n      - "quoted: one"\n    related: [b, c]\n';
-    expect(addExamples(yaml, 'a', ['new: with colon', 'plain'])).toBe('intents:\n\n  # first\n  - id: a\n    questions:\n      - "quoted: one"\n      - "new: with colon"\n      - plain\n    related: [b, c]\n');
+    expect(addExamples(yaml, 'a', ['new: with colon', 'plain'])).toBe(
+      'intents:\n\n  # first\n  - id: a\n    questions:\n      - "quoted: one"\n      - "new: with colon"\n      - plain\n    related: [b, c]\n',
+    );
   });
 });

@@ -11,7 +11,7 @@ import { memoryLogger } from '../channels/web/helpers.js';
 import { fixtureEngine } from '../support/content-fixture.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
-import { questionRow, storeTargets } from './helpers.js';
+import { storeTargets } from './helpers.js';
 
 const targets = await storeTargets('test/store/faults.test.ts');
 const sqliteTarget = targets[0] as (typeof targets)[number];
@@ -81,7 +81,8 @@ describe('a full disk under SQLite', () => {
     const queue = new WriteQueue(store, logger, { maxAttempts: 3, backoffMs: 5, flushDelayMs: 1 });
     const log = createQuestionLog({ queue, hash: keyedHash('k'.repeat(16)), mode: 'on' });
     const engine = fixtureEngine();
-    for (let i = 0; i < 50; i++) log.question({ channel: 'web', reply: engine.ask(`when did the talks begin ${'really '.repeat(40)} ${i}?`), latencyMs: 1, version: engine.version });
+    for (let i = 0; i < 50; i++)
+      log.question({ channel: 'web', reply: engine.ask(`when did the talks begin ${'really '.repeat(40)} ${i}?`), latencyMs: 1, version: engine.version });
     const dropped = await waitForEvent(records, 'store_writes_dropped');
     expect(dropped).toMatchObject({ count: 50, reason: 'store failing' });
     expect(records().filter((r) => r.event === 'store_write_failed')[0]).toMatchObject({ code: 'SQLITE_FULL' });

@@ -113,7 +113,7 @@ describe.each(targets)('the outbox on $name', (target) => {
     two.stop();
   });
 
-  it("the readiness check says the store answers, and that it does not once it is closed", async () => {
+  it('the readiness check says the store answers, and that it does not once it is closed', async () => {
     expect(await storeReadiness(store)).toEqual({ ok: true, detail: { kind: target.name } });
     await store.close();
     expect((await storeReadiness(store)).ok).toBe(false);

@@ -19,14 +19,26 @@ async function logged(store: Store, mode: QuestionLogMode) {
   const queue = new WriteQueue(store, logger);
   const log = createQuestionLog({ queue, hash: keyedHash(await hashSecret(store)), mode });
   const reply = engine.ask('When did the talks begin?');
-  const id = log.question({ channel: 'slack', surface: 'mention', conversation: 'C123:1700000000.000100', user: 'U42', reply, latencyMs: 1.23456, version: engine.version });
+  const id = log.question({
+    channel: 'slack',
+    surface: 'mention',
+    conversation: 'C123:1700000000.000100',
+    user: 'U42',
+    reply,
+    latencyMs: 1.23456,
+    version: engine.version,
+  });
   const key = `C123:${id}:U42`;
   log.feedback({ channel: 'slack', key, vote: 'down', questionId: id, question: reply.question, intent: reply.intent, user: 'U42', conversation: 'C123' });
   log.feedback({ channel: 'slack', key, vote: 'up', questionId: id, question: reply.question, intent: reply.intent, user: 'U42', conversation: 'C123' });
   await queue.flush();
   const questions = await store.db.selectFrom('questions').selectAll().where('id', '=', id).execute();
   const hash = keyedHash(await hashSecret(store));
-  const votes = await store.db.selectFrom('feedback').selectAll().where('id', '=', hash(`slack:${key}`)).execute();
+  const votes = await store.db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('id', '=', hash(`slack:${key}`))
+    .execute();
   return { id, reply, questions, votes };
 }
 
@@ -68,7 +80,9 @@ describe.each(targets)('the question log on $name', (target) => {
   it('QUESTION_LOG=off keeps no question at all: a vote keeps only its intent', async () => {
     const { questions, votes, reply } = await logged(store, 'off');
     expect(questions).toEqual([]);
-    expect(votes).toEqual([expect.objectContaining({ vote: 'up', intent: reply.intent, question: null, question_id: null, user_hash: null, conversation_hash: null })]);
+    expect(votes).toEqual([
+      expect.objectContaining({ vote: 'up', intent: reply.intent, question: null, question_id: null, user_hash: null, conversation_hash: null }),
+    ]);
   });
 
   it('hashes the same id the same way with the same key, and differently with another key', async () => {
@@ -87,7 +101,11 @@ describe('the write queue', () => {
     expect(queue.stats()).toMatchObject({ pending: 10, dropped: 15 });
     await queue.close(200);
     expect(queue.stats()).toMatchObject({ pending: 0, dropped: 25 });
-    expect(records().filter((r) => r.event === 'store_writes_dropped').reduce((n, r) => n + Number(r.count), 0)).toBe(25);
+    expect(
+      records()
+        .filter((r) => r.event === 'store_writes_dropped')
+        .reduce((n, r) => n + Number(r.count), 0),
+    ).toBe(25);
   });
 
   it('writes in batches of batchSize', async () => {

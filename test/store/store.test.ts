@@ -15,7 +15,10 @@ describe.each(targets)('the store on $name', (target) => {
     store = await target.open();
     await store.close();
     store = await target.open();
-    const migrations = await store.db.selectFrom('kysely_migration' as never).selectAll().execute();
+    const migrations = await store.db
+      .selectFrom('kysely_migration' as never)
+      .selectAll()
+      .execute();
     expect(migrations).toHaveLength(Object.keys(MIGRATIONS).length);
   });
 
@@ -38,8 +41,21 @@ describe.each(targets)('the store on $name', (target) => {
   it('keeps one vote per reply: a second vote replaces the first, in the same batch or a later one', async () => {
     const answered = questionRow({ kind: 'answer', intent: 'talks-start', candidates: JSON.stringify([{ intent: 'talks-start', score: 0.9 }]) });
     await store.insertQuestions([answered]);
-    const vote = { id: 'v1', voted_at: '2026-06-04T00:00:00.000Z', channel: 'web', question_id: answered.id, question: 'when did talks begin', intent: 'talks-start', user_hash: 'u', conversation_hash: 'c', content_version: 'abc' } as const;
-    await store.upsertFeedback([{ ...vote, vote: 'up' }, { ...vote, vote: 'down' }]);
+    const vote = {
+      id: 'v1',
+      voted_at: '2026-06-04T00:00:00.000Z',
+      channel: 'web',
+      question_id: answered.id,
+      question: 'when did talks begin',
+      intent: 'talks-start',
+      user_hash: 'u',
+      conversation_hash: 'c',
+      content_version: 'abc',
+    } as const;
+    await store.upsertFeedback([
+      { ...vote, vote: 'up' },
+      { ...vote, vote: 'down' },
+    ]);
     expect(await store.dislikes()).toEqual([expect.objectContaining({ id: 'v1', vote: 'down', candidates: answered.candidates })]);
     await store.upsertFeedback([{ ...vote, vote: 'up', voted_at: '2026-06-05T00:00:00.000Z' }]);
     expect(await store.dislikes()).toEqual([]);

@@ -116,7 +116,15 @@ export async function answerText(deps: SlackDeps, slackText: string, options: An
       const latencyMs = performance.now() - started;
       next = turn.context;
       // An in-memory enqueue: nothing here waits for the store, so an ack never does either.
-      deps.questionLog?.question({ channel: 'slack', surface: options.surface, conversation: options.conversation, user: options.user, reply: turn.reply, latencyMs, version: engine.version });
+      deps.questionLog?.question({
+        channel: 'slack',
+        surface: options.surface,
+        conversation: options.conversation,
+        user: options.user,
+        reply: turn.reply,
+        latencyMs,
+        version: engine.version,
+      });
       return turn.reply;
     },
     options,

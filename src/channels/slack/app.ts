@@ -73,8 +73,7 @@ const TOKEN_FIELD = /("(?:token|bot_access_token)"\s*:\s*")[^"]*"/g;
 
 /** Our logger in Bolt's shape; payload dumps at debug level lose their verification tokens too. */
 export function toBoltLogger(logger: Logger): BoltLogger {
-  const clean = (args: unknown[]): unknown[] =>
-    args.map((arg) => (typeof arg === 'string' ? arg.replace(TOKEN_FIELD, '$1[redacted]"') : arg));
+  const clean = (args: unknown[]): unknown[] => args.map((arg) => (typeof arg === 'string' ? arg.replace(TOKEN_FIELD, '$1[redacted]"') : arg));
   return {
     debug: (...args: unknown[]) => logger.debug({ source: 'bolt' }, ...clean(args)),
     info: (...args: unknown[]) => logger.info({ source: 'bolt' }, ...clean(args)),

@@ -108,9 +108,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 
 /** One button per question, each answering that intent when clicked. */
 function questionButtons(prefix: string, suggestions: readonly Suggestion[]): types.ActionsBlock | null {
-  const elements = suggestions
-    .slice(0, LIMITS.questionButtons)
-    .map((s, i) => button(s.question, `${prefix}:${i}`, s.intent));
+  const elements = suggestions.slice(0, LIMITS.questionButtons).map((s, i) => button(s.question, `${prefix}:${i}`, s.intent));
   return elements.length > 0 ? { type: 'actions', elements } : null;
 }
 
@@ -188,7 +186,8 @@ const firstLine = (text: string): string => text.split('\n').find((line) => line
 export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
   const examples = reply.suggestions.length > 0 ? reply.suggestions : (options.examples ?? []);
   let body: Block[];
-  if (reply.parts && reply.parts.length > 1) return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...partsBlocks(reply, reply.parts, options)] });
+  if (reply.parts && reply.parts.length > 1)
+    return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...partsBlocks(reply, reply.parts, options)] });
   switch (reply.kind) {
     case 'answer':
       body = answerBlocks(reply, options);
@@ -203,9 +202,10 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       body = suggestionBlocks(reply.message || firstLine(reply.text), examples.slice(0, 3), MESSAGES.tryAsking);
       break;
     default:
-      body = reply.suggestions.length > 0
-        ? suggestionBlocks(reply.answer ?? reply.text, reply.suggestions.slice(0, 3), MESSAGES.tryAsking)
-        : [section(escapeText(reply.answer ?? reply.text))];
+      body =
+        reply.suggestions.length > 0
+          ? suggestionBlocks(reply.answer ?? reply.text, reply.suggestions.slice(0, 3), MESSAGES.tryAsking)
+          : [section(escapeText(reply.answer ?? reply.text))];
   }
   return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...body] });
 }
@@ -222,7 +222,13 @@ export function renderContext(article: Article, sentenceNumber: number): SlackMe
     text: escapeText(`${SLACK_MESSAGES.contextHeading(paragraph.number, article.paragraphs.length)} ${sentence.text}`),
     blocks: [
       context(SLACK_MESSAGES.contextHeading(paragraph.number, article.paragraphs.length)),
-      section(fitAround(parts, paragraph.sentences.findIndex((s) => s.number === sentenceNumber), LIMITS.sectionText)),
+      section(
+        fitAround(
+          parts,
+          paragraph.sentences.findIndex((s) => s.number === sentenceNumber),
+          LIMITS.sectionText,
+        ),
+      ),
       context(`_${MESSAGES.sourceLabel(sentenceNumber, article.sentences.length)}_`),
     ],
   });
@@ -257,11 +263,7 @@ export function fitAround(parts: readonly string[], focus: number, max: number):
 export function renderHelp(examples: readonly Suggestion[]): SlackMessage {
   return fitMessage({
     text: escapeText(`${MESSAGES.help} ${SLACK_MESSAGES.howToAsk}`),
-    blocks: [
-      section(escapeText(MESSAGES.help)),
-      section(SLACK_MESSAGES.howToAsk),
-      ...suggestionBlocks(SLACK_MESSAGES.tryTheseQuestions, examples).slice(1),
-    ],
+    blocks: [section(escapeText(MESSAGES.help)), section(SLACK_MESSAGES.howToAsk), ...suggestionBlocks(SLACK_MESSAGES.tryTheseQuestions, examples).slice(1)],
   });
 }
 

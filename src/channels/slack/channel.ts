@@ -91,7 +91,11 @@ function attachOutbox(app: App, outbox: SlackOutbox, socketMode: boolean): void 
       await event.ack();
     } catch (err) {
       // The socket went away under the ack: Slack redelivers (a duplicate then); what was kept is answered anyway.
-      outbox.logger.info({ event: 'slack_socket_ack_failed', id: accepted.kind === 'recorded' ? accepted.entry.id : accepted.id, reason: (err as Error).message });
+      outbox.logger.info({
+        event: 'slack_socket_ack_failed',
+        id: accepted.kind === 'recorded' ? accepted.entry.id : accepted.id,
+        reason: (err as Error).message,
+      });
     }
     if (accepted.kind === 'recorded') await outbox.deliver(accepted.entry, () => processEvent({ ...event, ack: async () => {} }));
   };
@@ -102,7 +106,15 @@ function attachOutbox(app: App, outbox: SlackOutbox, socketMode: boolean): void 
  * interface. HTTP mode serves POST /slack/events on the shared server;
  * Socket Mode keeps a websocket to Slack and serves no HTTP at all.
  */
-export function createSlackChannel({ config, engine, logger, options = {}, questionLog, conversations, outbox: outboxOptions }: CreateSlackChannelOptions): SlackChannel {
+export function createSlackChannel({
+  config,
+  engine,
+  logger,
+  options = {},
+  questionLog,
+  conversations,
+  outbox: outboxOptions,
+}: CreateSlackChannelOptions): SlackChannel {
   const outbox = outboxOptions ? new SlackOutbox({ ...outboxOptions, logger }) : undefined;
   let app: App | undefined;
   const health = new SlackApiHealth({

@@ -63,11 +63,7 @@ export function slackFields(fields: Record<string, unknown>): Record<string, unk
  * Run one call to Slack. On failure: log `slack_api_error` with the given
  * context and Slack's error code, and return undefined.
  */
-export async function deliver<T>(
-  logger: Logger,
-  fields: Record<string, unknown>,
-  call: () => Promise<T>,
-): Promise<T | undefined> {
+export async function deliver<T>(logger: Logger, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (err) {

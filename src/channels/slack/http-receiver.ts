@@ -312,7 +312,6 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async serveRead(req: IncomingMessage, res: ServerResponse, doneReading: () => void): Promise<void> {
-
     const body = await this.readBody(req);
     if (!Buffer.isBuffer(body)) return this.reject(req, res, body);
     const timestamp = header(req, 'x-slack-request-timestamp') ?? '';

@@ -11,8 +11,7 @@ export const SLACK_MESSAGES = {
     vote === 'up' ? 'Thanks for the feedback 👍' : "Thanks for the feedback 👎 — I'll pass it on so the answer can be improved.",
   contextHeading: (paragraph: number, paragraphs: number): string => `From paragraph ${paragraph} of ${paragraphs}:`,
   contextMissing: "Sorry, I can't find that part of the article any more.",
-  howToAsk:
-    'Ask a question after the command, e.g. `/isis-mission When did the talks begin?` — or mention me in a channel, or message me directly.',
+  howToAsk: 'Ask a question after the command, e.g. `/isis-mission When did the talks begin?` — or mention me in a channel, or message me directly.',
   tryTheseQuestions: 'Try one of these:',
   homeTitle: 'Questions about the article, answered from the article',
   homeWays:

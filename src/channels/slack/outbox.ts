@@ -88,7 +88,11 @@ export class Delivery {
    * earlier delivery may have posted it and died before recording) found in the
    * conversation by its metadata. `send` posts with the metadata given.
    */
-  async postOnce(client: webApi.WebClient, target: Target, send: (metadata: { event_type: string; event_payload: Record<string, string> }) => Promise<PostResult>): Promise<PostResult> {
+  async postOnce(
+    client: webApi.WebClient,
+    target: Target,
+    send: (metadata: { event_type: string; event_payload: Record<string, string> }) => Promise<PostResult>,
+  ): Promise<PostResult> {
     const { entry } = this;
     const { logger, store } = this.outbox;
     if (entry.postedTs) {
@@ -312,7 +316,9 @@ export class SlackOutbox {
   /** An accepted entry that will not be delivered here (the receiver's queue was full, or it was dropped at shutdown). */
   giveBack(entry: OutboxEntry): void {
     this.held.delete(entry.id);
-    this.store.release([entry.id]).catch((err: unknown) => this.logger.warn({ event: 'outbox_write_failed', step: 'release', id: entry.id, reason: (err as Error).message }));
+    this.store
+      .release([entry.id])
+      .catch((err: unknown) => this.logger.warn({ event: 'outbox_write_failed', step: 'release', id: entry.id, reason: (err as Error).message }));
   }
 
   /** Start delivering the backlog (at once, then every pollMs), renewing leases, purging old entries. */
@@ -320,7 +326,10 @@ export class SlackOutbox {
     this.stopped = false;
     this.stopping = undefined;
     const every = (ms: number, job: () => Promise<unknown>): void => {
-      const timer = setInterval(() => void job().catch((err: unknown) => this.logger.warn({ event: 'outbox_housekeeping_failed', reason: (err as Error).message })), ms);
+      const timer = setInterval(
+        () => void job().catch((err: unknown) => this.logger.warn({ event: 'outbox_housekeeping_failed', reason: (err as Error).message })),
+        ms,
+      );
       timer.unref();
       this.timers.push(timer);
     };
@@ -343,7 +352,9 @@ export class SlackOutbox {
     this.stopped = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     const queued = [...this.held].filter(([, held]) => held.state === 'queued').map(([id]) => id);
-    await this.store.release(queued).catch((err: unknown) => this.logger.warn({ event: 'outbox_write_failed', step: 'release', reason: (err as Error).message }));
+    await this.store
+      .release(queued)
+      .catch((err: unknown) => this.logger.warn({ event: 'outbox_write_failed', step: 'release', reason: (err as Error).message }));
     for (const id of queued) this.held.delete(id);
     const running = this.held.size;
     this.logger.info({ event: 'outbox_stopped', released: queued.length, running });
@@ -405,7 +416,14 @@ export class SlackOutbox {
       void this.store.finish(row.id, 'gave_up').catch(() => undefined);
       return;
     }
-    const entry: OutboxEntry = { id: row.id, kind: row.kind, body, ...(row.retry_num !== null ? { retryNum: row.retry_num } : {}), attempts: row.attempts, postedTs: row.posted_ts };
+    const entry: OutboxEntry = {
+      id: row.id,
+      kind: row.kind,
+      body,
+      ...(row.retry_num !== null ? { retryNum: row.retry_num } : {}),
+      attempts: row.attempts,
+      postedTs: row.posted_ts,
+    };
     this.held.set(entry.id, { state: 'queued', since: Date.now() });
     this.backlogRunning += 1;
     void this.deliver(entry).finally(() => {

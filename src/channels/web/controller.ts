@@ -93,7 +93,17 @@ export function createWebController(options: WebControllerOptions): WebControlle
       await say(bot, message, renderError('unknown-reply', MESSAGES.web.unknownReply));
       return;
     }
-    log.feedback({ channel: 'web', key: `${message.user}:${replyId}`, vote, questionId: known.questionId, question: known.question, intent: known.intent, conversation: message.user, user: message.user, version: known.version });
+    log.feedback({
+      channel: 'web',
+      key: `${message.user}:${replyId}`,
+      vote,
+      questionId: known.questionId,
+      question: known.question,
+      intent: known.intent,
+      conversation: message.user,
+      user: message.user,
+      version: known.version,
+    });
     logger.info({ event: 'web_feedback', conn: message.user.slice(0, 8), vote, intent: known.intent });
     await say(bot, message, renderFeedbackAck(replyId, vote, MESSAGES.web.feedbackThanks));
   }

@@ -13,9 +13,7 @@ export type ClientFrame =
   /** 👍/👎 on an answer: `reply` is the `id` the server gave that answer's frame. */
   | { type: 'feedback'; reply: string; vote: Vote };
 
-export type ParsedFrame =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: WebErrorCode; text: string };
+export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; code: WebErrorCode; text: string };
 
 const MAX_INTENT_ID = 200;
 const MAX_REPLY_ID = 64;

@@ -64,8 +64,7 @@ export interface WebFeedbackAck {
   text: string;
 }
 
-const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] =>
-  suggestions.map(({ intent, question }) => ({ intent, question }));
+const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] => suggestions.map(({ intent, question }) => ({ intent, question }));
 
 function leadText(reply: Reply): string {
   return reply.message || reply.text;

@@ -79,7 +79,9 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   const words = alone.words;
   const said = words.join(' ');
   if (MORE.test(said) || ELSE.test(said)) {
-    const next = MORE.test(said) ? (neighbours(last, context, deps) ?? relatedNotGiven(last, context, deps)) : (relatedNotGiven(last, context, deps) ?? neighbours(last, context, deps));
+    const next = MORE.test(said)
+      ? (neighbours(last, context, deps) ?? relatedNotGiven(last, context, deps))
+      : (relatedNotGiven(last, context, deps) ?? neighbours(last, context, deps));
     return next ? { kind: 'intent', intent: next, topic: [...last.topic] } : { kind: 'nothing-more', topic: [...last.topic] };
   }
 
@@ -100,15 +102,23 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
     elliptical && last.sentence !== null
       ? withTopic.candidates.find((c) => c.intent.sentence?.number === last.sentence && c.evidence.typeMatches && !c.intent.unanswerable)
       : undefined;
-  if (top && sameSentence && sameSentence.score >= tuning.clarify && sameSentence.score >= top.score - tuning.sameSentenceFollowUp && explainsFollowUp({ kind: 'answer', best: sameSentence }, alone, matcher)) {
+  if (
+    top &&
+    sameSentence &&
+    sameSentence.score >= tuning.clarify &&
+    sameSentence.score >= top.score - tuning.sameSentenceFollowUp &&
+    explainsFollowUp({ kind: 'answer', best: sameSentence }, alone, matcher)
+  ) {
     return { kind: 'decision', decision: { kind: 'answer', best: sameSentence }, ranking: withTopic, topic: carried };
   }
   const found = decide(withTopic, tuning);
-  const topicDecision: Decision = explainsFollowUp(found, alone, matcher) ? found : { kind: 'no-match', reason: 'not-covered', ...(found.best ? { best: found.best } : {}) };
+  const topicDecision: Decision = explainsFollowUp(found, alone, matcher)
+    ? found
+    : { kind: 'no-match', reason: 'not-covered', ...(found.best ? { best: found.best } : {}) };
   if (alone.type === 'why' && own.length === 0) {
     // "why?": the reason the article gives for the last topic, or an honest "it doesn't say why".
     const best = topicDecision.kind === 'answer' ? topicDecision.best : undefined;
-    if (best && best.evidence.typeMatches) return { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried };
+    if (best?.evidence.typeMatches) return { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried };
     return { kind: 'no-reason', topic: [...last.topic] };
   }
   if (settles(topicDecision)) return { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried };
@@ -116,5 +126,7 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   // Neither settles it: the reading with the topic is the fairer "did you mean", unless the message
   // is off the topic on its own ("ok what's 15% of 80"): the conversation doesn't make it an article question.
   const offTopic = aloneDecision.kind === 'no-match' && aloneDecision.reason === 'off-topic' && (alone.content.length > 0 || alone.asksForAStance);
-  return leansBack && !offTopic ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried } : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
+  return leansBack && !offTopic
+    ? { kind: 'decision', decision: topicDecision, ranking: withTopic, topic: carried }
+    : { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 }

@@ -11,11 +11,17 @@ export function explainRanking(matcher: Matcher, ranking: Ranking, top = 3): str
   const t = matcher.tuning;
   const lines: string[] = [];
   const decision = decide(ranking, t);
-  lines.push(`question type: ${ranking.type}${ranking.smallTalk ? ' · small talk' : ''}${ranking.asksForAStance ? ' · asks for an opinion or advice' : ''}${ranking.topical ? '' : ' · no word on the article\'s topic'}`);
+  lines.push(
+    `question type: ${ranking.type}${ranking.smallTalk ? ' · small talk' : ''}${ranking.asksForAStance ? ' · asks for an opinion or advice' : ''}${ranking.topical ? '' : " · no word on the article's topic"}`,
+  );
   const corrections = Object.entries(ranking.corrections);
   if (corrections.length > 0) lines.push(`spelling: ${corrections.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
-  lines.push(`tokens (weight, penalty if unexplained): ${[...ranking.weights].map(([token, w]) => `${token} (${n(w.weight)}, ${n(w.penalty)})`).join(', ') || 'none'}`);
-  lines.push(`decision: ${decision.kind}${decision.kind === 'no-match' ? ` (${decision.reason})` : ''} · answer ≥ ${t.answer}, margin ≥ ${t.margin}, clarify ≥ ${t.clarify}`);
+  lines.push(
+    `tokens (weight, penalty if unexplained): ${[...ranking.weights].map(([token, w]) => `${token} (${n(w.weight)}, ${n(w.penalty)})`).join(', ') || 'none'}`,
+  );
+  lines.push(
+    `decision: ${decision.kind}${decision.kind === 'no-match' ? ` (${decision.reason})` : ''} · answer ≥ ${t.answer}, margin ≥ ${t.margin}, clarify ≥ ${t.clarify}`,
+  );
   for (const c of ranking.candidates.slice(0, top)) lines.push(...explainCandidate(matcher, ranking, c));
   if (ranking.candidates.length === 0) lines.push('no intent shares a word with the question');
   return lines;

@@ -183,7 +183,9 @@ export class Matcher {
     if (pointer.sentence === undefined && pointer.paragraph === undefined) return [];
     const firsts = new Map<number, Intent>();
     for (const intent of this.intents) if (intent.sentence && !firsts.has(intent.sentence.number)) firsts.set(intent.sentence.number, intent);
-    const pointed = [...firsts.values()].filter((i) => this.isPointedAt(i.sentence, pointer)).sort((a, b) => (a.sentence?.number ?? 0) - (b.sentence?.number ?? 0));
+    const pointed = [...firsts.values()]
+      .filter((i) => this.isPointedAt(i.sentence, pointer))
+      .sort((a, b) => (a.sentence?.number ?? 0) - (b.sentence?.number ?? 0));
     const score = pointer.sentence !== undefined ? 1 : (this.tuning.clarify + this.tuning.answer) / 2;
     return pointed.map((intent) => ({
       intent,
@@ -243,8 +245,7 @@ export class Matcher {
       const known = this.idf.get(token);
       // A word some intent knows counts by how specific it is, an unknown one by how rare it is in
       // English; an everyday word ("told", "real", "problem") is filler even if some intent uses it.
-      const penalty =
-        known !== undefined ? Math.min(known / this.unknownWeight, Math.max(rarity(word), this.tuning.everydayWordPenalty)) : rarity(word);
+      const penalty = known !== undefined ? Math.min(known / this.unknownWeight, Math.max(rarity(word), this.tuning.everydayWordPenalty)) : rarity(word);
       weights.set(token, { weight: known ?? this.unknownWeight * penalty, penalty });
     }
     return { query, weights, corrections };
@@ -274,7 +275,6 @@ export class Matcher {
   rankWithTopic(question: string, topic: readonly string[]): Ranking {
     return this.rankText(question, undefined, topic);
   }
-
 
   private rankText(question: string, exclude?: { intent: string; question: number }, topic: readonly string[] = []): Ranking {
     const { query, weights, corrections } = this.analyze(question);

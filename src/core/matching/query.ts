@@ -137,7 +137,9 @@ export class Normalizer {
   /** A person's question, through every stage. Nothing about it is remembered here (spelling has its own bounded cache). */
   query(question: string, options: QueryOptions): Query {
     const folded = foldText(question.slice(0, FOLD_PREFIX));
-    const raw = splitWords(unframed(folded)).slice(0, options.maxWords * 2).map((w) => options.correct(expand(w)));
+    const raw = splitWords(unframed(folded))
+      .slice(0, options.maxWords * 2)
+      .map((w) => options.correct(expand(w)));
     const tokens: { token: string; word: string }[] = [];
     for (const word of this.replaceAliases(raw, options.maxWords)) {
       const token = this.tokenOf(word, false);

@@ -54,11 +54,19 @@ function reply(overrides: Partial<Reply>): Reply {
   return { ...base, message: overrides.message ?? messageFor(base) };
 }
 
-type AnyBlock = { type: string; block_id?: string; text?: { text: string }; elements?: { type: string; text: string | { text: string }; action_id?: string; value?: string }[] };
+type AnyBlock = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { type: string; text: string | { text: string }; action_id?: string; value?: string }[];
+};
 const blocksOf = (value: { blocks: unknown[] }): AnyBlock[] => value.blocks as AnyBlock[];
 const texts = (value: { blocks: unknown[] }): string[] =>
   blocksOf(value).flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : e.text.text))]);
-const actionIds = (value: { blocks: unknown[] }): string[] => blocksOf(value).flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? '')).filter(Boolean);
+const actionIds = (value: { blocks: unknown[] }): string[] =>
+  blocksOf(value)
+    .flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? ''))
+    .filter(Boolean);
 
 describe('renderReply for an answer', () => {
   const message = renderReply(reply({}), { totalSentences: 15 });
@@ -80,14 +88,19 @@ describe('renderReply for an answer', () => {
   });
 
   it('feedback buttons carry the intent and the question', () => {
-    const up = blocksOf(message).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'feedback_up');
+    const up = blocksOf(message)
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'feedback_up');
     expect(decodeAnswerRef(up?.value)).toEqual({ intent: 'first', question: 'What is first?' });
   });
 });
 
 describe('renderReply escaping user text', () => {
   it('escapes <!channel>, <!here> and <@U123> in the echoed question, and marks the text verbatim', () => {
-    const message = renderReply(reply({ question: '<!channel> <!here> <@U123> & more' }), { totalSentences: 15, heading: { question: '<!channel> <!here> <@U123> & more' } });
+    const message = renderReply(reply({ question: '<!channel> <!here> <@U123> & more' }), {
+      totalSentences: 15,
+      heading: { question: '<!channel> <!here> <@U123> & more' },
+    });
     const heading = blocksOf(message)[0] as { elements: { text: string; verbatim?: boolean }[] };
     expect(heading.elements[0]?.text).toBe('You asked: &lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &amp; more');
     expect(heading.elements[0]?.verbatim).toBe(true);
@@ -100,7 +113,7 @@ describe('renderReply escaping user text', () => {
     expect(texts(forged)).toContain('You asked: q');
   });
 
-  it('drops bidi controls from the echoed question, so they cannot turn the bot\'s own words around', () => {
+  it("drops bidi controls from the echoed question, so they cannot turn the bot's own words around", () => {
     const question = '\u202eWhen did the talks begin?\u202c \u2067x\u2069\u200f';
     const attributed = renderReply(reply({}), { totalSentences: 15, heading: { question, user: 'U0ASKER' } });
     expect(texts(attributed)).toContain('<@U0ASKER> asked: When did the talks begin? x');
@@ -112,7 +125,13 @@ describe('renderReply escaping user text', () => {
 describe('renderReply within Block Kit limits', () => {
   const huge = 'x&'.repeat(10_000);
   const message = renderReply(
-    reply({ answer: huge, text: 'y'.repeat(50_000), question: huge, source: { sentence: huge, number: 1, paragraph: 1 }, related: Array.from({ length: 40 }, (_, i) => ({ intent: `i${i}`, question: `${'Long question '.repeat(10)}${i}` })) }),
+    reply({
+      answer: huge,
+      text: 'y'.repeat(50_000),
+      question: huge,
+      source: { sentence: huge, number: 1, paragraph: 1 },
+      related: Array.from({ length: 40 }, (_, i) => ({ intent: `i${i}`, question: `${'Long question '.repeat(10)}${i}` })),
+    }),
     { totalSentences: 15, heading: { question: huge } },
   );
 
@@ -124,7 +143,9 @@ describe('renderReply within Block Kit limits', () => {
   });
 
   it('keeps button labels within 75 characters, values within 2,000, at most 5 question buttons', () => {
-    const els = blocksOf(message).flatMap((b) => b.elements ?? []).filter((e) => e.type === 'button');
+    const els = blocksOf(message)
+      .flatMap((b) => b.elements ?? [])
+      .filter((e) => e.type === 'button');
     for (const e of els) {
       expect((e.text as { text: string }).text.length).toBeLessThanOrEqual(LIMITS.buttonText);
       expect((e.value ?? '').length).toBeLessThanOrEqual(LIMITS.buttonValue);
@@ -147,24 +168,35 @@ describe('renderReply within Block Kit limits', () => {
 
 describe('renderReply for replies that are not answers', () => {
   it('clarify: "did you mean" with one button per choice', () => {
-    const message = renderReply(reply({ kind: 'clarify', intent: null, answer: null, source: null, related: [], suggestions: suggestions.slice(0, 3), text: MESSAGES.unsure }), { totalSentences: 15 });
+    const message = renderReply(
+      reply({ kind: 'clarify', intent: null, answer: null, source: null, related: [], suggestions: suggestions.slice(0, 3), text: MESSAGES.unsure }),
+      { totalSentences: 15 },
+    );
     expect(texts(message)[0]).toBe(MESSAGES.unsure);
     expect(actionIds(message)).toEqual(['ask_intent:0', 'ask_intent:1', 'ask_intent:2']);
   });
 
   it('no-match: what the article covers and exactly 3 examples', () => {
-    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions, text: 'x' }), { totalSentences: 15 });
+    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions, text: 'x' }), {
+      totalSentences: 15,
+    });
     expect(texts(message)[0]).toBe(MESSAGES.notCovered);
     expect(actionIds(message)).toHaveLength(3);
   });
 
   it('no-match without suggestions falls back to the given examples', () => {
-    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions: [], text: 'x' }), { totalSentences: 15, examples: suggestions });
+    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions: [], text: 'x' }), {
+      totalSentences: 15,
+      examples: suggestions,
+    });
     expect(actionIds(message)).toHaveLength(3);
   });
 
   it('invalid: the first line of the engine text', () => {
-    const message = renderReply(reply({ kind: 'invalid', intent: null, answer: null, source: null, related: [], suggestions, text: `${MESSAGES.empty}\nYou could ask:` }), { totalSentences: 15 });
+    const message = renderReply(
+      reply({ kind: 'invalid', intent: null, answer: null, source: null, related: [], suggestions, text: `${MESSAGES.empty}\nYou could ask:` }),
+      { totalSentences: 15 },
+    );
     expect(texts(message)[0]).toBe(MESSAGES.empty);
   });
 });
@@ -192,7 +224,7 @@ describe('renderContext', () => {
 
 describe('help, home and feedback acknowledgement', () => {
   it('help lists example questions as buttons', () => {
-    expect(actionIds(renderHelp(suggestions))).toHaveLength(5 > suggestions.length ? suggestions.length : 5);
+    expect(actionIds(renderHelp(suggestions))).toHaveLength(Math.min(5, suggestions.length));
   });
 
   it('the home view explains the bot and offers example buttons', () => {
@@ -213,14 +245,18 @@ describe('help, home and feedback acknowledgement', () => {
 
 describe('renderReply for a known unanswerable question', () => {
   it('leads with the engine’s own honest wording', () => {
-    const message = renderReply(reply({ kind: 'no-match', answer: null, source: null, related: [], message: "The article doesn't say who leads ISIS.", suggestions }), { totalSentences: 15 });
+    const message = renderReply(
+      reply({ kind: 'no-match', answer: null, source: null, related: [], message: "The article doesn't say who leads ISIS.", suggestions }),
+      { totalSentences: 15 },
+    );
     expect(JSON.stringify(message.blocks)).toContain("The article doesn't say who leads ISIS.");
   });
 });
 
 describe('a reply of several parts', () => {
   it('is one message with a section per part, each with its own quote, and one 👍/👎', () => {
-    const part = (n: number, answer: string): Reply => reply({ question: `part ${n}?`, answer, message: answer, source: { sentence: `Sentence <${n}>.`, number: n, paragraph: 1 } });
+    const part = (n: number, answer: string): Reply =>
+      reply({ question: `part ${n}?`, answer, message: answer, source: { sentence: `Sentence <${n}>.`, number: n, paragraph: 1 } });
     const none = reply({ kind: 'no-match', question: 'names?', intent: null, answer: null, source: null, message: "The article doesn't say." });
     const whole = reply({ question: 'part 1 and part 2 and names?', parts: [part(1, 'One.'), part(2, 'Two & more.'), none] });
     const message = renderReply(whole, { totalSentences: 15 });

@@ -37,7 +37,10 @@ describe('Slack in HTTP mode, on the shared server', () => {
     const results = await Promise.all([
       h.sender.event(envelope, { signature }),
       h.sender.command(slashCommand({ text: 'When did the talks begin?', responseUrl: h.sim.responseUrl() }), { signature }),
-      h.sender.action(blockAction({ actionId: 'show_context', value: '3', responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0GENERAL' } }), { signature }),
+      h.sender.action(
+        blockAction({ actionId: 'show_context', value: '3', responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0GENERAL' } }),
+        { signature },
+      ),
     ]);
     expect(results.map((r) => r.status)).toEqual([401, 401, 401]);
     await sleep(150);
@@ -49,7 +52,11 @@ describe('Slack in HTTP mode, on the shared server', () => {
   it('a signed body with one byte changed gets 401', async () => {
     const body = JSON.stringify(eventCallback(mention({ text: '<@U0BOT> When did the talks begin?' })));
     const headers = h.sender.headersFor(body);
-    const res = await fetch(h.sender.url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: body.replace('talks', 'tanks') });
+    const res = await fetch(h.sender.url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: body.replace('talks', 'tanks'),
+    });
     expect(res.status).toBe(401);
   });
 

@@ -23,7 +23,9 @@ describe('parseBody', () => {
   it('reads JSON events, form slash commands and payload= interactivity', () => {
     expect(parseBody(Buffer.from('{"type":"x"}'), 'application/json')).toEqual({ type: 'x' });
     expect(parseBody(Buffer.from('command=%2Fisis-mission&text=a+b'), 'application/x-www-form-urlencoded')).toEqual({ command: '/isis-mission', text: 'a b' });
-    expect(parseBody(Buffer.from(`payload=${encodeURIComponent('{"type":"block_actions"}')}`), 'application/x-www-form-urlencoded')).toEqual({ type: 'block_actions' });
+    expect(parseBody(Buffer.from(`payload=${encodeURIComponent('{"type":"block_actions"}')}`), 'application/x-www-form-urlencoded')).toEqual({
+      type: 'block_actions',
+    });
   });
 
   it('returns null for what it cannot read', () => {

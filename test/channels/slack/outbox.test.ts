@@ -73,7 +73,13 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
   });
 
   it('a button that posts is kept too, and answered once', async () => {
-    const click = blockAction({ actionId: 'ask_intent:0', value: 'talks-start', text: QUESTION, responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0BUTTON' } });
+    const click = blockAction({
+      actionId: 'ask_intent:0',
+      value: 'talks-start',
+      text: QUESTION,
+      responseUrl: h.sim.responseUrl(),
+      message: { ts: nextTs(), channel: 'C0BUTTON' },
+    });
     await transportFor(mode, h).action(click);
     await waitFor(() => replies(h.sim, 'C0BUTTON')[0], 5_000, 'the reply');
     const done = await pollRow(outbox, `action:${String(click.trigger_id)}`, (r) => r.done_at !== null);
@@ -103,7 +109,11 @@ describe.each(['http', 'socket'] as const)('the outbox, one replica on SQLite, i
     await fetch(`${h.sim.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BOT_TOKEN}` },
-      body: JSON.stringify({ channel: 'D0FOUND', text: 'the answer', metadata: { event_type: ANSWER_METADATA_TYPE, event_payload: { outbox_id: `message:D0FOUND:${foundTs}` } } }),
+      body: JSON.stringify({
+        channel: 'D0FOUND',
+        text: 'the answer',
+        metadata: { event_type: ANSWER_METADATA_TYPE, event_payload: { outbox_id: `message:D0FOUND:${foundTs}` } },
+      }),
     });
     await dead.record([{ id: `message:D0FOUND:${foundTs}`, kind: 'message', body: JSON.stringify(found) }]);
     const doneFound = await pollRow(outbox, `message:D0FOUND:${foundTs}`, (r) => r.done_at !== null);
@@ -168,7 +178,12 @@ describe('two replicas on one PostgreSQL store', async () => {
     conversations = stores.map((store) => new StoreConversations(store, (key) => `h:${key}`));
     replicas = await Promise.all(
       stores.map((store, i) =>
-        startHarness('http', { sim, channelOptions: TEST_OPTIONS, conversations: conversations[i], outbox: { store: new OutboxStore(store, { leaseMs: 2_000, owner: `replica-${i}` }), ...OUTBOX } }),
+        startHarness('http', {
+          sim,
+          channelOptions: TEST_OPTIONS,
+          conversations: conversations[i],
+          outbox: { store: new OutboxStore(store, { leaseMs: 2_000, owner: `replica-${i}` }), ...OUTBOX },
+        }),
       ),
     );
   });
@@ -183,10 +198,18 @@ describe('two replicas on one PostgreSQL store', async () => {
   it('the same event sent to both (and retried on both) gets one reply', async () => {
     const envelopes = Array.from({ length: 20 }, (_, i) => eventCallback(directMessage({ text: QUESTION, channel: `D0TWO${i}` })));
     const results = await Promise.all(
-      envelopes.flatMap((envelope) => [replicas[0]?.sender.event(envelope), replicas[1]?.sender.event(envelope), replicas[1]?.sender.event(envelope, { retryNum: 1 })]),
+      envelopes.flatMap((envelope) => [
+        replicas[0]?.sender.event(envelope),
+        replicas[1]?.sender.event(envelope),
+        replicas[1]?.sender.event(envelope, { retryNum: 1 }),
+      ]),
     );
     expect(results.map((r) => r?.status)).toEqual(results.map(() => 200));
-    await waitFor(() => (sim.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0TWO')).length >= 20 ? true : undefined), 10_000, '20 replies');
+    await waitFor(
+      () => (sim.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0TWO')).length >= 20 ? true : undefined),
+      10_000,
+      '20 replies',
+    );
     await sleep(300);
     for (let i = 0; i < 20; i += 1) expect(replies(sim, `D0TWO${i}`)).toHaveLength(1);
   });

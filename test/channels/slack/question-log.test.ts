@@ -58,7 +58,9 @@ describe('Slack questions and votes go to the store', () => {
     const message = await slack.command(slashCommand({ text: 'who leads isis?', responseUrl: h.sim.responseUrl() }));
     expect(message.response_type).toBe('ephemeral');
     await queue.flush();
-    expect(await store.questionsOfKinds(['no-match'], { channel: 'slack' })).toEqual([expect.objectContaining({ surface: 'command', question: 'who leads isis?' })]);
+    expect(await store.questionsOfKinds(['no-match'], { channel: 'slack' })).toEqual([
+      expect.objectContaining({ surface: 'command', question: 'who leads isis?' }),
+    ]);
   });
 
   it('👎 on an answer is recorded with the question and intent; voting again replaces it', async () => {

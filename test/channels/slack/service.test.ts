@@ -71,7 +71,9 @@ describe('Slack shutdown: drain', () => {
     h = await startHarness('socket');
     const harness = h;
     await Promise.all(
-      Array.from({ length: 10 }, () => harness.sim.socket.waitForAck(harness.sim.socket.send('events_api', mentionEnvelope('C0SOCKDRAIN', 'When did the talks begin?').envelope))),
+      Array.from({ length: 10 }, () =>
+        harness.sim.socket.waitForAck(harness.sim.socket.send('events_api', mentionEnvelope('C0SOCKDRAIN', 'When did the talks begin?').envelope)),
+      ),
     );
     const report = await slackOf(harness).drain?.(Date.now() + 5_000);
     expect(report?.abandoned).toBe(0);

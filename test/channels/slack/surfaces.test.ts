@@ -57,9 +57,7 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
       const blocks = text(call.args.blocks);
       expect(blocks).toContain('>Talks about transitioning');
       expect(blocks).toMatch(/sentence 3 of 15/);
-      expect(buttons(call.args.blocks).map((b) => b.action_id)).toEqual(
-        expect.arrayContaining(['show_context', 'feedback_up', 'feedback_down']),
-      );
+      expect(buttons(call.args.blocks).map((b) => b.action_id)).toEqual(expect.arrayContaining(['show_context', 'feedback_up', 'feedback_down']));
       expect(h.logs.events('slack_answer').at(-1)).toMatchObject({ surface: 'mention', kind: 'answer', intent: 'talks-start' });
     });
 
@@ -153,7 +151,16 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
     it('"Share in channel" posts the answer for everyone, attributed to the asker', async () => {
       const { message, responseUrl } = await sendCommand('How many ISIS operatives were killed in the raid?');
       const share = button(message.blocks, 'share_answer');
-      await slack.action(blockAction({ actionId: share.action_id, value: share.value ?? '', responseUrl, user: 'U0ASKER', message: { ts: nextTs(), channel: 'C0GENERAL' }, ephemeral: true }));
+      await slack.action(
+        blockAction({
+          actionId: share.action_id,
+          value: share.value ?? '',
+          responseUrl,
+          user: 'U0ASKER',
+          message: { ts: nextTs(), channel: 'C0GENERAL' },
+          ephemeral: true,
+        }),
+      );
       const [posted, deleted] = await h.sim.waitForResponses(2);
       expect(posted?.body).toMatchObject({ response_type: 'in_channel' });
       expect(text(posted?.body.blocks)).toContain('<@U0ASKER> asked: How many ISIS operatives were killed in the raid?');
@@ -166,7 +173,9 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
     it('"Show context" shows the paragraph with the sentence in bold, to the clicker only', async () => {
       const call = await ask('When did the talks begin?');
       const show = button(call.args.blocks, 'show_context');
-      await slack.action(blockAction({ actionId: show.action_id, value: show.value ?? '', responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0GENERAL' } }));
+      await slack.action(
+        blockAction({ actionId: show.action_id, value: show.value ?? '', responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0GENERAL' } }),
+      );
       const [shown] = await h.sim.waitForResponses(1);
       expect(shown?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       const body = text(shown?.body.blocks);
@@ -180,7 +189,16 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
       const call = await ask('When did the talks begin?', { ts: parent });
       const related = button(call.args.blocks, /^ask_intent:/);
       h.sim.reset();
-      await slack.action(blockAction({ actionId: related.action_id, value: related.value ?? '', text: related.text.text, responseUrl: h.sim.responseUrl(), user: 'U0OTHER', message: { ts: nextTs(), channel: 'C0GENERAL', thread_ts: parent } }));
+      await slack.action(
+        blockAction({
+          actionId: related.action_id,
+          value: related.value ?? '',
+          text: related.text.text,
+          responseUrl: h.sim.responseUrl(),
+          user: 'U0OTHER',
+          message: { ts: nextTs(), channel: 'C0GENERAL', thread_ts: parent },
+        }),
+      );
       const [answer] = await h.sim.waitForCalls('chat.postMessage');
       expect(answer?.args.thread_ts).toBe(parent);
       expect(text(answer?.args.blocks)).toContain('<@U0OTHER> asked:');
@@ -191,7 +209,14 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
       const call = await ask('When did the talks begin?');
       const up = button(call.args.blocks, 'feedback_up');
       const ts = nextTs();
-      await slack.action(blockAction({ actionId: up.action_id, value: up.value ?? '', responseUrl: h.sim.responseUrl(), message: { ts, channel: 'C0GENERAL', text: String(call.args.text), blocks: call.args.blocks as unknown[] } }));
+      await slack.action(
+        blockAction({
+          actionId: up.action_id,
+          value: up.value ?? '',
+          responseUrl: h.sim.responseUrl(),
+          message: { ts, channel: 'C0GENERAL', text: String(call.args.text), blocks: call.args.blocks as unknown[] },
+        }),
+      );
       const [update] = await h.sim.waitForCalls('chat.update');
       expect(update?.args).toMatchObject({ channel: 'C0GENERAL', ts });
       expect(text(update?.args.blocks)).toContain('Thanks for the feedback');
@@ -202,7 +227,9 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
     it('👎 on an ephemeral answer replaces it through the response_url', async () => {
       const { message, responseUrl } = await sendCommand('When did the talks begin?');
       const down = button(message.blocks, 'feedback_down');
-      await slack.action(blockAction({ actionId: down.action_id, value: down.value ?? '', responseUrl, message: { ts: nextTs(), channel: 'C0GENERAL' }, ephemeral: true }));
+      await slack.action(
+        blockAction({ actionId: down.action_id, value: down.value ?? '', responseUrl, message: { ts: nextTs(), channel: 'C0GENERAL' }, ephemeral: true }),
+      );
       const [replaced] = await h.sim.waitForResponses(1);
       expect(replaced?.body).toMatchObject({ replace_original: true });
       expect(text(replaced?.body.blocks)).toContain('Thanks for the feedback 👎');
@@ -216,7 +243,15 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
       expect(String(call.args.text)).toContain(MESSAGES.unsure);
       const choice = button(call.args.blocks, /^ask_intent:/);
       h.sim.reset();
-      await slack.action(blockAction({ actionId: choice.action_id, value: choice.value ?? '', text: choice.text.text, responseUrl: h.sim.responseUrl(), message: { ts: nextTs(), channel: 'C0GENERAL' } }));
+      await slack.action(
+        blockAction({
+          actionId: choice.action_id,
+          value: choice.value ?? '',
+          text: choice.text.text,
+          responseUrl: h.sim.responseUrl(),
+          message: { ts: nextTs(), channel: 'C0GENERAL' },
+        }),
+      );
       const [answer] = await h.sim.waitForCalls('chat.postMessage');
       expect(h.logs.events('slack_answer').at(-1)).toMatchObject({ kind: 'answer', intent: choice.value });
       expect(text(answer?.args.blocks)).toMatch(/sentence \d+ of 15/);
@@ -238,7 +273,9 @@ describe.each(['http', 'socket'] as const)('Slack surfaces over %s', (mode) => {
       const view = publish?.args.view as { type: string; blocks: unknown };
       expect(view.type).toBe('home');
       const example = button(view.blocks, /^home_ask:/);
-      await slack.action(blockAction({ actionId: example.action_id, value: example.value ?? '', text: example.text.text, responseUrl: h.sim.responseUrl(), user: 'U0ASKER' }));
+      await slack.action(
+        blockAction({ actionId: example.action_id, value: example.value ?? '', text: example.text.text, responseUrl: h.sim.responseUrl(), user: 'U0ASKER' }),
+      );
       const [answer] = await h.sim.waitForCalls('chat.postMessage');
       expect(answer?.args.channel).toBe('U0ASKER');
       expect(text(answer?.args.blocks)).toMatch(/sentence \d+ of 15/);

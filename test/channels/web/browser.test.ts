@@ -104,7 +104,16 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     chat = await startWebChat({ engine: realEngine(), root: projectRoot, questionLog });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
@@ -200,7 +209,9 @@ describe.skipIf(!haveChromium && !inCi)('web chat in a browser: a visitor asks a
     await ask(page, 'where was the raid?');
     expect(chat.records().filter((r) => r.event === 'web_feedback')).toEqual([expect.objectContaining({ vote: 'down', intent: 'raid-announcement' })]);
     await queue.flush();
-    expect(await store.dislikes()).toEqual([expect.objectContaining({ channel: 'web', vote: 'down', question: 'who announced the raid', intent: 'raid-announcement' })]);
+    expect(await store.dislikes()).toEqual([
+      expect.objectContaining({ channel: 'web', vote: 'down', question: 'who announced the raid', intent: 'raid-announcement' }),
+    ]);
   });
 
   it('answers a two-part question in one bubble, a quote per part, and highlights both sentences', async () => {

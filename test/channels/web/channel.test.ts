@@ -42,7 +42,10 @@ describe('web chat page: served with security headers', () => {
     expect(body).toMatchObject({
       title: 'A <b>fixture</b> article',
       total: 3,
-      paragraphs: [{ number: 1, sentences: [{ number: 1 }, { number: 2 }] }, { number: 2, sentences: [{ number: 3 }] }],
+      paragraphs: [
+        { number: 1, sentences: [{ number: 1 }, { number: 2 }] },
+        { number: 2, sentences: [{ number: 3 }] },
+      ],
       examples: [{ intent: 'talks-start' }, { intent: 'raid' }],
       messages: { welcome: expect.any(String), tooLong: expect.any(String) },
     });

@@ -54,7 +54,11 @@ describe('👍/👎 in the web chat', () => {
     client.send({ type: 'feedback', reply: answer.id, vote: 'up' });
     expect(await client.next()).toMatchObject({ type: 'feedback', vote: 'up', ok: true });
     await queue.flush();
-    const votes = await store.db.selectFrom('feedback').selectAll().where('question_id', '=', answer.id as string).execute();
+    const votes = await store.db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('question_id', '=', answer.id as string)
+      .execute();
     expect(votes).toEqual([expect.objectContaining({ vote: 'up', intent: 'raid' })]);
     client.socket.close();
   });
@@ -89,7 +93,10 @@ describe('👍/👎 in the web chat', () => {
 
 describe('the feedback frame and the reply memory', () => {
   it('validates a feedback frame', () => {
-    expect(parseClientFrame(JSON.stringify({ type: 'feedback', reply: 'abc', vote: 'up' }))).toEqual({ ok: true, frame: { type: 'feedback', reply: 'abc', vote: 'up' } });
+    expect(parseClientFrame(JSON.stringify({ type: 'feedback', reply: 'abc', vote: 'up' }))).toEqual({
+      ok: true,
+      frame: { type: 'feedback', reply: 'abc', vote: 'up' },
+    });
     expect(parseClientFrame(JSON.stringify({ type: 'feedback', reply: 7, vote: 'up' }))).toMatchObject({ ok: false, code: 'unknown-reply' });
     expect(parseClientFrame(JSON.stringify({ type: 'feedback', reply: 'x'.repeat(65), vote: 'up' }))).toMatchObject({ ok: false, code: 'unknown-reply' });
     expect(parseClientFrame(JSON.stringify({ type: 'feedback', reply: 'abc' }))).toMatchObject({ ok: false, code: 'invalid-feedback' });

@@ -83,7 +83,12 @@ describe('web chat socket: with the real engine, "did you mean" chips ask by int
     const answer = await client.next();
     expect(answer.kind).toBe('answer');
     expect(answer.source?.label).toMatch(/^sentence \d+ of 15$/);
-    expect(chat.records().filter((r) => r.event === 'web_reply').at(-1)).toMatchObject({ intent: chosen.intent });
+    expect(
+      chat
+        .records()
+        .filter((r) => r.event === 'web_reply')
+        .at(-1),
+    ).toMatchObject({ intent: chosen.intent });
   });
 });
 
@@ -246,9 +251,14 @@ describe('web chat socket: limits', () => {
     const churn = async (count: number): Promise<void> => {
       for (let done = 0; done < count; done += 40) {
         const clients = await Promise.all(Array.from({ length: 40 }, () => openClient(chat.port)));
-        clients.forEach((c, i) => (i % 2 === 0 ? c.send({ type: 'message', text: 'talks?' }) : undefined));
+        clients.forEach((c, i) => {
+          if (i % 2 === 0) c.send({ type: 'message', text: 'talks?' });
+        });
         await Promise.all(clients.map((c, i) => (i % 2 === 0 ? c.next() : undefined)));
-        clients.forEach((c, i) => (i % 3 === 0 ? c.socket.terminate() : c.socket.close()));
+        clients.forEach((c, i) => {
+          if (i % 3 === 0) c.socket.terminate();
+          else c.socket.close();
+        });
         await Promise.all(clients.map((c) => c.closed));
       }
     };

@@ -24,7 +24,13 @@ describe('small talk as a closed class', () => {
 
 describe('off-topic and opinion questions', () => {
   it('get "I can only answer…", never an article answer, even when they use the article\'s words', () => {
-    for (const q of ['is this good news?', 'should Alpha Corp open the plant?', 'do you think the plant will fail?', 'what is 2+2', 'write me a poem about the plant']) {
+    for (const q of [
+      'is this good news?',
+      'should Alpha Corp open the plant?',
+      'do you think the plant will fail?',
+      'what is 2+2',
+      'write me a poem about the plant',
+    ]) {
       expect(engine.ask(q), q).toMatchObject({ kind: 'no-match', reason: 'off-topic' });
     }
   });

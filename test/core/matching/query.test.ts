@@ -3,7 +3,11 @@ import { foldText } from '../../../src/core/matching/fold.js';
 import { Normalizer } from '../../../src/core/matching/query.js';
 import { stem } from '../../../src/core/matching/stem.js';
 
-const n = new Normalizer({ us: ['united states', 'u.s.', 'america', 'washington'], isis: ['isil', 'daesh', "da'esh", 'islamic state'], talks: ['negotiations', 'dialogue'] });
+const n = new Normalizer({
+  us: ['united states', 'u.s.', 'america', 'washington'],
+  isis: ['isil', 'daesh', "da'esh", 'islamic state'],
+  talks: ['negotiations', 'dialogue'],
+});
 /** A person's question through the query stage, with no spelling correction. */
 const asked = (text: string, maxWords = 60): string[] => n.query(text, { maxWords, correct: (w) => w }).tokens.map((t) => t.token);
 
@@ -28,7 +32,7 @@ describe('normalising to tokens', () => {
   });
 
   it('maps ISIS aliases, including ones with apostrophes', () => {
-    expect(n.tokens("Da’esh and the Islamic State and ISIL")).toEqual(['isis', 'isis', 'isis']);
+    expect(n.tokens('Da’esh and the Islamic State and ISIL')).toEqual(['isis', 'isis', 'isis']);
   });
 
   it('drops stop words but keeps question words', () => {
@@ -41,12 +45,17 @@ describe('normalising to tokens', () => {
   });
 
   it('reads a question as its content would be read', () => {
-    for (const text of ['When did the negotiations begin?', 'ten years, four operatives', 'Da’esh and the Islamic State']) expect(asked(text)).toEqual(n.tokens(text));
+    for (const text of ['When did the negotiations begin?', 'ten years, four operatives', 'Da’esh and the Islamic State'])
+      expect(asked(text)).toEqual(n.tokens(text));
   });
 
   it('drops framing that points into the text or asks for a summary', () => {
     const plain = n.tokens('what about the negotiations');
-    for (const framed of ['In the third paragraph, what about the negotiations?', 'tl;dr what about the negotiations', 'bottom line: what about the negotiations, from a legal perspective'])
+    for (const framed of [
+      'In the third paragraph, what about the negotiations?',
+      'tl;dr what about the negotiations',
+      'bottom line: what about the negotiations, from a legal perspective',
+    ])
       expect(n.tokens(framed)).toEqual(plain.concat(framed.includes('legal') ? ['legal'] : []));
   });
 

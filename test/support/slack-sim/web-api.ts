@@ -128,10 +128,14 @@ export class SlackSim {
 
   /** Resolves once `method` has been called at least `count` times. */
   waitForCalls(method: string, count = 1, timeoutMs = 5_000): Promise<RecordedCall[]> {
-    return waitFor(() => {
-      const calls = this.callsTo(method);
-      return calls.length >= count ? calls : undefined;
-    }, timeoutMs, `${count} call(s) to ${method}`);
+    return waitFor(
+      () => {
+        const calls = this.callsTo(method);
+        return calls.length >= count ? calls : undefined;
+      },
+      timeoutMs,
+      `${count} call(s) to ${method}`,
+    );
   }
 
   /** Resolves once `count` posts to response_urls have been recorded. */

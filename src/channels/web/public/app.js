@@ -1,6 +1,5 @@
 // Web chat page. Plain browser JS, no build step. Every piece of text from the
 // user or the server is put into the page with textContent, never as markup.
-'use strict';
 
 (function main() {
   const MAX_FRAME_BYTES = 16 * 1024 - 256; // the server closes sockets that send more than 16 KB

@@ -13,7 +13,11 @@ function table(): Map<string, number> {
   if (!bands) {
     bands = new Map();
     // Rarest band first, so a word listed twice keeps its most common band.
-    for (const [text, weight] of [[KNOWN, 0.6], [COMMON, 0.35], [VERY_COMMON, 0.15]] as const) {
+    for (const [text, weight] of [
+      [KNOWN, 0.6],
+      [COMMON, 0.35],
+      [VERY_COMMON, 0.15],
+    ] as const) {
       for (const word of text.split(' ')) if (word) bands.set(word, weight);
     }
   }

@@ -12,10 +12,12 @@ export const BACK_REFERENCES: ReadonlySet<string> = new Set(
 export const LEAD_INS = /^(and|so|but|also|then|ok|okay|what about|how about|and what about|ok and|ok so)\b/;
 
 /** "tell me more", "go on": the neighbouring sentences of the last answer. */
-export const MORE = /^(please )?(tell me more|tell me more about (it|that|this|them)|more|more please|more info|more details|any more details|go on|keep going|continue|elaborate|expand on (it|that)|say more|and then|what next|details)( please)?$/;
+export const MORE =
+  /^(please )?(tell me more|tell me more about (it|that|this|them)|more|more please|more info|more details|any more details|go on|keep going|continue|elaborate|expand on (it|that)|say more|and then|what next|details)( please)?$/;
 
 /** "what else?": related facts not given yet. */
-export const ELSE = /^(and )?(what else|anything else|what else is there|what else does it say|what else do you know|anything more|other facts|what more)( please)?$/;
+export const ELSE =
+  /^(and )?(what else|anything else|what else is there|what else does it say|what else do you know|anything more|other facts|what more)( please)?$/;
 
 /** Question words, which a topic carried from one turn to the next leaves behind. */
 export const QUESTION_TOKENS: ReadonlySet<string> = new Set('what when where who whom whose why how which many much long'.split(' '));

@@ -6,8 +6,20 @@
 /** Ordinal words, as the paragraph or sentence number they name; "last" is whatever comes last. */
 export const ORDINALS: ReadonlyMap<string, number> = new Map(
   Object.entries({
-    first: 1, opening: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
-    last: Number.POSITIVE_INFINITY, final: Number.POSITIVE_INFINITY, closing: Number.POSITIVE_INFINITY,
+    first: 1,
+    opening: 1,
+    '1st': 1,
+    second: 2,
+    '2nd': 2,
+    third: 3,
+    '3rd': 3,
+    fourth: 4,
+    '4th': 4,
+    fifth: 5,
+    '5th': 5,
+    last: Number.POSITIVE_INFINITY,
+    final: Number.POSITIVE_INFINITY,
+    closing: Number.POSITIVE_INFINITY,
   }),
 );
 

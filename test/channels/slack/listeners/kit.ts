@@ -70,10 +70,27 @@ export function buttonArgs<T>(kit: ListenerKit, body: Record<string, unknown>): 
 
 /** The arguments Bolt passes an event listener. */
 export function eventArgs<T>(kit: ListenerKit, event: Record<string, unknown>): T {
-  return { event, payload: event, body: payloads.eventCallback(event), client: kit.client, context: kit.context, logger: kit.deps.logger, next: async () => {} } as T;
+  return {
+    event,
+    payload: event,
+    body: payloads.eventCallback(event),
+    client: kit.client,
+    context: kit.context,
+    logger: kit.deps.logger,
+    next: async () => {},
+  } as T;
 }
 
 /** The arguments Bolt passes a slash command listener. */
 export function commandArgs<T>(kit: ListenerKit, fields: Record<string, string>): T {
-  return { command: fields, payload: fields, body: fields, ack: kit.ack, respond: kit.respondTo(fields.response_url as string), client: kit.client, context: kit.context, next: async () => {} } as T;
+  return {
+    command: fields,
+    payload: fields,
+    body: fields,
+    ack: kit.ack,
+    respond: kit.respondTo(fields.response_url as string),
+    client: kit.client,
+    context: kit.context,
+    next: async () => {},
+  } as T;
 }

@@ -11,7 +11,14 @@ export function recordFeedback(deps: SlackDeps) {
     const vote = action.action_id === 'feedback_up' ? 'up' : 'down';
     const ref = decodeAnswerRef(action.value);
     const channel = body.channel?.id ?? (body.container?.channel_id as string | undefined);
-    deps.logger.info({ event: 'slack_feedback', vote, intent: ref?.intent ?? null, question: ref?.question ?? null, user: body.user.id, slackChannel: channel });
+    deps.logger.info({
+      event: 'slack_feedback',
+      vote,
+      intent: ref?.intent ?? null,
+      question: ref?.question ?? null,
+      user: body.user.id,
+      slackChannel: channel,
+    });
     // One vote per person per answer message: voting again on the same message replaces the vote.
     const answerKey = body.message?.ts ?? body.container?.message_ts ?? ref?.question ?? '';
     deps.questionLog?.feedback({

@@ -29,7 +29,9 @@ export function respondWith(deps: SlackDeps, respond: RespondFn, message: SlackM
 }
 
 /** The engine's answer to the intent a button refers to, echoing the asker's own question. */
-export const refAnswer = (ref: AnswerRef) => (engine: Engine): Reply | undefined => {
-  const reply = engine.answerIntent(ref.intent);
-  return reply && { ...reply, question: ref.question };
-};
+export const refAnswer =
+  (ref: AnswerRef) =>
+  (engine: Engine): Reply | undefined => {
+    const reply = engine.answerIntent(ref.intent);
+    return reply && { ...reply, question: ref.question };
+  };

@@ -9,7 +9,11 @@ export function answerMention(deps: SlackDeps) {
   return async function answerMentionListener({ event, client, context }: MentionArgs): Promise<void> {
     if (!isFromPerson(event, context.botUserId) || !firstAnswer(deps, event.channel, event.ts)) return;
     const target = replyTarget(event);
-    const { message } = await answerText(deps, event.text, { surface: 'mention', conversation: conversationOf(target), ...(event.user ? { user: event.user } : {}) });
+    const { message } = await answerText(deps, event.text, {
+      surface: 'mention',
+      conversation: conversationOf(target),
+      ...(event.user ? { user: event.user } : {}),
+    });
     await post(client, deps.logger, target, message, { surface: 'mention' });
   };
 }

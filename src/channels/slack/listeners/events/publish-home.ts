@@ -9,7 +9,7 @@ type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewar
 export function publishHome(deps: SlackDeps) {
   return async function publishHomeListener({ event, client }: HomeOpenedArgs): Promise<void> {
     if (event.tab !== 'home') return;
-    let view;
+    let view: ReturnType<typeof renderHome>;
     try {
       view = renderHome(deps.engine.article, deps.engine.examples(5));
     } catch (err) {

@@ -12,7 +12,11 @@ export function answerDirectMessage(deps: SlackDeps) {
     if (!isFromPerson(message, context.botUserId) || !firstAnswer(deps, message.channel, message.ts)) return;
     const target = replyTarget(message);
     // A DM is one conversation (within the TTL), whichever thread a message is in.
-    const answered = await answerText(deps, message.text ?? '', { surface: 'dm', conversation: `dm:${message.channel}`, ...(message.user ? { user: message.user } : {}) });
+    const answered = await answerText(deps, message.text ?? '', {
+      surface: 'dm',
+      conversation: `dm:${message.channel}`,
+      ...(message.user ? { user: message.user } : {}),
+    });
     await post(client, deps.logger, target, answered.message, { surface: 'dm' });
   };
 }

@@ -12,7 +12,10 @@ beforeEach(async () => {
 afterEach(() => kit.close());
 
 const click = (options: Partial<payloads.ActionOptions>) =>
-  buttonArgs<ButtonArgs>(kit, payloads.blockAction({ actionId: 'ask_intent:0', value: 'raid-location', text: 'Where was the raid?', responseUrl: kit.sim.responseUrl(), ...options }));
+  buttonArgs<ButtonArgs>(
+    kit,
+    payloads.blockAction({ actionId: 'ask_intent:0', value: 'raid-location', text: 'Where was the raid?', responseUrl: kit.sim.responseUrl(), ...options }),
+  );
 
 describe('a "did you mean" or related-question button is clicked', () => {
   it('on a channel message: acks, then answers the chosen intent in that message’s thread, naming who asked', async () => {

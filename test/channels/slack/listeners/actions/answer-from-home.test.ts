@@ -13,7 +13,13 @@ afterEach(() => kit.close());
 
 describe('an example question is clicked on the App Home tab', () => {
   it('acks, then answers in the direct messages with that person, echoing the question', async () => {
-    const body = payloads.blockAction({ actionId: 'home_ask:0', value: 'talks-start', text: 'When did the talks begin?', responseUrl: kit.sim.responseUrl(), user: 'U0HOME' });
+    const body = payloads.blockAction({
+      actionId: 'home_ask:0',
+      value: 'talks-start',
+      text: 'When did the talks begin?',
+      responseUrl: kit.sim.responseUrl(),
+      user: 'U0HOME',
+    });
     await answerFromHome(kit.deps)(buttonArgs<ButtonArgs>(kit, body));
     expect(kit.acks).toHaveLength(1);
     const [post] = await kit.sim.waitForCalls('chat.postMessage');

@@ -13,11 +13,19 @@ beforeEach(async () => {
 afterEach(() => kit.close());
 
 const value = encodeAnswerRef({ intent: 'raid-location', question: 'where was the raid?' });
-const feedbackBlocks = [{ type: 'actions', block_id: 'feedback', elements: [] }, { type: 'section', text: { type: 'mrkdwn', text: 'The raid was in Syria.' } }];
+const feedbackBlocks = [
+  { type: 'actions', block_id: 'feedback', elements: [] },
+  { type: 'section', text: { type: 'mrkdwn', text: 'The raid was in Syria.' } },
+];
 
 describe('👍 or 👎 is clicked on an answer', () => {
   it('logs the vote with its intent and question, and thanks in place of the buttons (chat.update)', async () => {
-    const body = payloads.blockAction({ actionId: 'feedback_down', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.4', channel: 'C0GENERAL', blocks: feedbackBlocks } });
+    const body = payloads.blockAction({
+      actionId: 'feedback_down',
+      value,
+      responseUrl: kit.sim.responseUrl(),
+      message: { ts: '100.4', channel: 'C0GENERAL', blocks: feedbackBlocks },
+    });
     await recordFeedback(kit.deps)(buttonArgs<ButtonArgs>(kit, body));
     expect(kit.logs.events('slack_feedback')).toEqual([
       expect.objectContaining({ vote: 'down', intent: 'raid-location', question: 'where was the raid?', user: 'U0ASKER', slackChannel: 'C0GENERAL' }),
@@ -29,7 +37,13 @@ describe('👍 or 👎 is clicked on an answer', () => {
   });
 
   it('on an ephemeral answer: re-renders it through the response URL with the thanks', async () => {
-    const body = payloads.blockAction({ actionId: 'feedback_up', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.5', channel: 'C0GENERAL' }, ephemeral: true });
+    const body = payloads.blockAction({
+      actionId: 'feedback_up',
+      value,
+      responseUrl: kit.sim.responseUrl(),
+      message: { ts: '100.5', channel: 'C0GENERAL' },
+      ephemeral: true,
+    });
     await recordFeedback(kit.deps)(buttonArgs<ButtonArgs>(kit, body));
     const [response] = await kit.sim.waitForResponses();
     expect(response?.body.replace_original).toBe(true);

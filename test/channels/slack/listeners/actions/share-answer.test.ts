@@ -13,7 +13,16 @@ beforeEach(async () => {
 afterEach(() => kit.close());
 
 const click = (value: string) =>
-  buttonArgs<ButtonArgs>(kit, payloads.blockAction({ actionId: 'share_answer', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.6', channel: 'C0GENERAL' }, ephemeral: true }));
+  buttonArgs<ButtonArgs>(
+    kit,
+    payloads.blockAction({
+      actionId: 'share_answer',
+      value,
+      responseUrl: kit.sim.responseUrl(),
+      message: { ts: '100.6', channel: 'C0GENERAL' },
+      ephemeral: true,
+    }),
+  );
 
 describe('"Share in channel" is clicked on an ephemeral answer', () => {
   it('posts the answer for everyone, attributed to the asker, then deletes the ephemeral one', async () => {

@@ -13,7 +13,10 @@ beforeEach(async () => {
 afterEach(() => kit.close());
 
 const click = (value: string) =>
-  buttonArgs<ButtonArgs>(kit, payloads.blockAction({ actionId: 'show_context', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.3', channel: 'C0GENERAL' } }));
+  buttonArgs<ButtonArgs>(
+    kit,
+    payloads.blockAction({ actionId: 'show_context', value, responseUrl: kit.sim.responseUrl(), message: { ts: '100.3', channel: 'C0GENERAL' } }),
+  );
 
 describe('"Show context" is clicked under an answer', () => {
   it('shows the sentence’s paragraph, the sentence in bold, only to the clicker', async () => {

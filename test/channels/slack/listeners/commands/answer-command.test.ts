@@ -36,7 +36,12 @@ describe('/isis-mission', () => {
   });
 
   it('acks with the standard apology when answering fails', async () => {
-    const broken: Engine = { ...realEngine(), examples: () => { throw new Error('boom'); } };
+    const broken: Engine = {
+      ...realEngine(),
+      examples: () => {
+        throw new Error('boom');
+      },
+    };
     kit = await startKit({ engine: broken });
     await run('help');
     expect(acked().text).toBe(MESSAGES.internalError);
