@@ -100,19 +100,26 @@ export function createEngine(parts: EngineParts): InspectableEngine {
     const start = context ?? emptyContext();
     if ('refusal' in checked) return { reply: checked.refusal, context: start };
     const { text } = checked;
-    const parts = splitParts(text, (part) => matcher.rank(part).topic.length > 0);
+    // A part is ranked once, whether to see if it names something or to answer it.
+    const ranked = new Map<string, Ranking>();
+    const rankOnce = (part: string): Ranking => {
+      let r = ranked.get(part);
+      if (!r) ranked.set(part, (r = matcher.rank(part)));
+      return r;
+    };
+    const parts = splitParts(text, (part) => rankOnce(part).topic.length > 0);
     if (parts.length === 1) {
       const r = resolveTurn(text, context, deps);
       const reply = replyTo(text, r);
       return { reply, context: withTurn(start, turnOf(reply, r.topic)) };
     }
     // Each part leans on the others for what "it" or "where?" means, and on the conversation before.
-    const own = parts.map((p) => matcher.rank(p).topic);
+    const own = parts.map((p) => rankOnce(p).topic);
     let next = start;
     const replied = parts.map((part, i) => {
       const others = [...new Set(own.filter((_, k) => k !== i).flat())];
       const partContext = others.length > 0 ? withTurn(start, { intent: null, sentence: null, topic: others }) : context;
-      const r = resolveTurn(part, partContext, deps);
+      const r = resolveTurn(part, partContext, { ...deps, rank: rankOnce });
       const reply = replyTo(part, r);
       next = withTurn(next, turnOf(reply, r.topic));
       return reply;

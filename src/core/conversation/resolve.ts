@@ -25,6 +25,8 @@ export interface ResolveDeps {
   /** The first article intent of each sentence, by sentence number: what "tell me more" moves to. */
   primaryBySentence: ReadonlyMap<number, Intent>;
   byId: ReadonlyMap<string, Intent>;
+  /** Rank a text: the matcher's own by default; a caller that already ranked it passes its result. */
+  rank?: (text: string) => Ranking;
 }
 
 /** Topic tokens a follow-up carries: its own first, then the last answer's; older ones fall away. */
@@ -67,7 +69,7 @@ function relatedNotGiven(last: Turn, context: ConversationContext, deps: Resolve
 
 export function resolveTurn(text: string, context: ConversationContext | undefined, deps: ResolveDeps): Resolution {
   const { matcher, tuning } = deps;
-  const alone = matcher.rank(text);
+  const alone = deps.rank ? deps.rank(text) : matcher.rank(text);
   const aloneDecision = decide(alone, tuning);
   const own = [...alone.topic];
   const turns = context?.turns ?? [];

@@ -70,15 +70,14 @@ interface Entry {
 // Not the dot of an abbreviation: "U.S. raid" is one clause.
 const CLAUSE_BREAK = /\s[—–-]+\s|[—–]|[:;]\s|(?<!\.[A-Za-z])[.?!]\s+(?=\S)/g;
 
-/** The parts of a message after each clause break, longest first; at most three, each of three words or more. */
+/** The part of a message after its last clause break, if that part has three words or more. */
 export function clauseTails(message: string): string[] {
-  const tails: string[] = [];
+  let last: string | undefined;
   for (const m of message.slice(0, 2_000).matchAll(CLAUSE_BREAK)) {
     const tail = message.slice((m.index ?? 0) + m[0].length).trim();
-    if (tail.split(/\s+/).length >= 3) tails.push(tail);
-    if (tails.length >= 3) break;
+    if (tail.split(/\s+/).length >= 3) last = tail;
   }
-  return tails;
+  return last === undefined ? [] : [last];
 }
 
 /** "Which countries…" asks for a place or for a party: an intent asked with either may answer it. */
@@ -238,7 +237,7 @@ export class Matcher {
   /** Stages 1 and 2: the question's tokens, spelling-corrected, each with its weight and penalty. */
   analyze(question: string): { query: Query; weights: Map<string, { weight: number; penalty: number }>; corrections: Record<string, string> } {
     const corrections: Record<string, string> = {};
-    const query = this.normalizer.query(question, { maxWords: this.tuning.maxWords, correct: this.spelling.forQuestion(corrections) });
+    const query = this.normalizer.query(question, { maxWords: this.tuning.maxWords, correct: (words) => this.spelling.forQuestion(corrections, words) });
     const weights = new Map<string, { weight: number; penalty: number }>();
     for (const { token, word } of query.tokens) {
       if (weights.has(token)) continue;
@@ -258,7 +257,7 @@ export class Matcher {
   rank(question: string, exclude?: { intent: string; question: number }): Ranking {
     const whole = this.rankText(question, exclude);
     // "I'm writing a brief for my boss, so: when did the talks start?" The question is often the
-    // last clause: rank each clause-final part too, and keep whichever reading scores best.
+    // last clause: rank it too, and keep whichever reading scores best.
     let best = whole;
     for (const tail of clauseTails(question)) {
       const ranking = this.rankText(tail, exclude);

@@ -77,8 +77,8 @@ export interface Query {
 export interface QueryOptions {
   /** Stop after this many content words: bounds the work on a huge message. */
   maxWords: number;
-  /** Spelling correction for one word (stage 2); applied after shorthand, before aliases. */
-  correct: (word: string) => string;
+  /** Spelling correction (stage 2) for a question's words: given them all, it returns the corrector for each. */
+  correct: (words: readonly string[]) => (word: string) => string;
 }
 
 export class Normalizer {
@@ -137,9 +137,10 @@ export class Normalizer {
   /** A person's question, through every stage. Nothing about it is remembered here (spelling has its own bounded cache). */
   query(question: string, options: QueryOptions): Query {
     const folded = foldText(question.slice(0, FOLD_PREFIX));
-    const raw = splitWords(unframed(folded))
+    const typed = splitWords(unframed(folded))
       .slice(0, options.maxWords * 2)
-      .map((w) => options.correct(expand(w)));
+      .map(expand);
+    const raw = typed.map(options.correct(typed));
     const tokens: { token: string; word: string }[] = [];
     for (const word of this.replaceAliases(raw, options.maxWords)) {
       const token = this.tokenOf(word, false);

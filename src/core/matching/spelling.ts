@@ -32,6 +32,9 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[b.length] as number;
 }
 
+/** More unknown words than this, and more than half the question: gibberish, not typos. */
+const GIBBERISH_WORDS = 5;
+
 /** Edits a word of this length may contain and still be recognised: none under 4 letters. */
 function maxEdits(word: string): number {
   if (word.length < 4) return 0;
@@ -82,10 +85,14 @@ export class SpellingCorrector {
 
   /**
    * A corrector for one question: at most `spellLookupsPerQuestion` fuzzy look-ups, so a question
-   * of a hundred invented words costs a few look-ups, not a hundred. `corrections` collects what changed.
+   * of a hundred invented words costs a few look-ups, not a hundred; none at all when most of its
+   * words are unknown (gibberish has no typo to fix). `corrections` collects what changed.
    */
-  forQuestion(corrections: Record<string, string>): (word: string) => string {
-    let lookups = this.tuning.spellLookupsPerQuestion;
+  forQuestion(corrections: Record<string, string>, words: readonly string[] = []): (word: string) => string {
+    // Among the words long enough to be typos: how many are unknown?
+    const long = words.filter((w) => w.length >= 4);
+    const unknown = long.reduce((n, w) => (this.isFinal(w) ? n : n + 1), 0);
+    let lookups = unknown > GIBBERISH_WORDS && unknown * 2 > long.length ? 0 : this.tuning.spellLookupsPerQuestion;
     return (word) => {
       if (this.isFinal(word)) return word;
       let fixed = this.corrections.get(word);

@@ -66,6 +66,14 @@ describe('bounded cost', () => {
     expect(corrector.forQuestion({})('x'.repeat(DEFAULT_TUNING.spellMaxWordLength + 1))).toBe('x'.repeat(21));
   });
 
+  it('makes no fuzzy look-up at all for gibberish: most long words unknown', () => {
+    const corrector = new SpellingCorrector({ known: new Set(['negotiations', 'announcement']), isStopWord: () => false }, DEFAULT_TUNING);
+    const gibberish = ['qwzx', 'plmko', 'zzvvb', 'negotiatons', 'xkcdq', 'hjklm', 'bnmvc'];
+    const correct = corrector.forQuestion({}, gibberish);
+    expect(correct('negotiatons')).toBe('negotiatons');
+    expect(corrector.forQuestion({}, ['when', 'did', 'negotiatons', 'begin'])('negotiatons')).toBe('negotiations');
+  });
+
   it('forgets the least recently used entry first', () => {
     const lru = new LruCache<string, number>(2);
     lru.set('a', 1);
