@@ -68,7 +68,8 @@ describe('bounded cost', () => {
 
   it('makes no fuzzy look-up at all for gibberish: most long words unknown', () => {
     const corrector = new SpellingCorrector({ known: new Set(['negotiations', 'announcement']), isStopWord: () => false }, DEFAULT_TUNING);
-    const gibberish = ['qwzx', 'plmko', 'zzvvb', 'negotiatons', 'xkcdq', 'hjklm', 'bnmvc'];
+    // Words a typo could be made of start with a letter some known word starts with (n, a).
+    const gibberish = ['nqwzx', 'nplmko', 'azzvvb', 'negotiatons', 'axkcdq', 'nhjklm', 'abnmvc'];
     const correct = corrector.forQuestion({}, gibberish);
     expect(correct('negotiatons')).toBe('negotiatons');
     expect(corrector.forQuestion({}, ['when', 'did', 'negotiatons', 'begin'])('negotiatons')).toBe('negotiations');
