@@ -5,6 +5,7 @@ import type { Channel } from './channels/channel.js';
 import type { Readiness } from './health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { requestPath } from './url-path.js';
 
 export interface HttpServerOptions {
   channels: readonly Channel[];
@@ -42,7 +43,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     try {
-      const path = (req.url ?? '/').split('?')[0];
+      const path = requestPath(req);
       const read = req.method === 'GET' || req.method === 'HEAD';
       if (path === '/healthz' && read) {
         sendJson(req, res, 200, { ok: true, channels: channels.map((c) => c.name), ...health?.() });

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { Accepted, SlackOutbox } from './outbox.js';
 import type { DrainReport } from '../channel.js';
 import { InFlight } from '../in-flight.js';
+import { requestPath } from '../../url-path.js';
 
 /**
  * Bolt receiver for HTTP mode that does not own a server: the process's one
@@ -175,7 +176,7 @@ export class SlackHttpReceiver implements Receiver {
 
   /** Claims only POST /slack/events; everything else is some other channel's. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req);
     if (path !== EVENTS_PATH || req.method !== 'POST') return false;
     const arrived = (this.arrivedAt = performance.now());
     // Slack gives up (and retries) after 3 s: a slow ack is worth an operator's attention before that.

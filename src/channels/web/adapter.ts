@@ -12,6 +12,7 @@ import { InFlight } from '../in-flight.js';
 import { addressGroup, clientAddress } from './client-address.js';
 import { parseClientFrame, type ClientFrame } from './protocol.js';
 import { renderError, type WebMessage } from './render.js';
+import { requestPath } from '../../url-path.js';
 
 // The `ws` the adapter itself depends on (7.5.x, kept >= 7.5.10 by the override
 // in package.json). The top-level `ws` is a dev dependency for tests only.
@@ -337,7 +338,7 @@ export class HardenedWebAdapter extends WebAdapter {
 
   /** Take over a websocket upgrade on `limits.path`; any other path is not ours (false). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req);
     const wss = this.wss as InstanceType<typeof WS.Server> | undefined;
     if (path !== this.limits.path || !wss) return false;
     const address = addressGroup(clientAddress(req, this.limits.trustProxy));
