@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/project-root.js';
-import type { ConversationContext } from '../../src/core/conversation/context.js';
+import { afterChoice, type ConversationContext } from '../../src/core/conversation/context.js';
 import { InMemoryConversations } from '../../src/core/conversation/memory.js';
 import { splitParts } from '../../src/core/conversation/parts.js';
 import { loadEngine } from '../../src/core/engine.js';
@@ -53,6 +53,15 @@ describe('a follow-up question', () => {
 
   it('without a context is the question on its own', () => {
     expect(engine.converse('how many?', undefined).reply.kind).not.toBe('answer');
+  });
+});
+
+describe('a choice made by button', () => {
+  it('becomes the last topic: a follow-up after it is read against the chosen intent', () => {
+    const chosen = engine.answerIntent('raid-announcement');
+    expect(chosen?.kind).toBe('answer');
+    const context = afterChoice(undefined, chosen as NonNullable<typeof chosen>);
+    expect(engine.converse('where was it?', context).reply).toMatchObject({ kind: 'answer', source: { number: 8 } });
   });
 });
 

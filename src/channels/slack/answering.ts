@@ -1,4 +1,4 @@
-import type { ConversationContext } from '../../core/conversation/context.js';
+import { afterChoice, type ConversationContext } from '../../core/conversation/context.js';
 import type { ConversationMemory } from '../../core/conversation/memory.js';
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
@@ -135,7 +135,17 @@ export async function answerText(deps: SlackDeps, slackText: string, options: An
   return answered;
 }
 
-/** A question chosen by button; falls back to the button's label if the intent is gone. */
-export function answerChoice(deps: SlackDeps, intentId: string, label: string | undefined, options: AnswerOptions): Answered {
-  return answer(deps, (engine) => engine.answerIntent(intentId) ?? (label ? engine.ask(label) : undefined), options);
+/** A question chosen by button; falls back to the button's label if the intent is gone. The choice becomes a turn of its conversation. */
+export async function answerChoice(deps: SlackDeps, intentId: string, label: string | undefined, options: AnswerOptions): Promise<Answered> {
+  const key = options.conversation;
+  const memory = key ? deps.conversations : undefined;
+  let context: ConversationContext | undefined;
+  if (memory && key) context = await memory.load(key).catch(() => undefined);
+  const answered = answer(deps, (engine) => engine.answerIntent(intentId) ?? (label ? engine.ask(label) : undefined), options);
+  if (memory && key && answered.reply) {
+    memory
+      .save(key, afterChoice(context, answered.reply))
+      .catch((err: unknown) => deps.logger.warn({ event: 'slack_conversation_save_failed', surface: options.surface }, err));
+  }
+  return answered;
 }

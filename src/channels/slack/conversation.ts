@@ -45,6 +45,9 @@ export function replyTarget(event: Pick<IncomingMessage, 'channel' | 'ts' | 'thr
 /** A conversation's key for the question log: the channel, and the thread when there is one. */
 export const conversationOf = (target: Target): string => (target.thread_ts ? `${target.channel}:${target.thread_ts}` : target.channel);
 
+/** The conversation a reply belongs to: a DM is one conversation, a channel thread is one. */
+export const conversationKey = (target: Target): string => (isDirectChannel(target.channel) ? `dm:${target.channel}` : conversationOf(target));
+
 /**
  * Post a rendered message; failures are logged by `deliver`, never thrown.
  * Inside an outbox delivery the answer is posted once: not again when an

@@ -3,6 +3,7 @@ import { Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import type { Engine, Reply } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../messages.js';
+import { afterChoice } from '../../core/conversation/context.js';
 import { type ConversationMemory, InMemoryConversations } from '../../core/conversation/memory.js';
 import { NO_QUESTION_LOG, newRecordId, type QuestionLog } from '../../store/question-log.js';
 import { HardenedWebAdapter, type WebSocketLimits } from './adapter.js';
@@ -77,10 +78,17 @@ export function createWebController(options: WebControllerOptions): WebControlle
     await replyWith(bot, message, reply, version, id);
   }
 
+  /** A chip ("did you mean", related, example): answered by intent, and a turn of the connection's conversation. */
   async function answerChosenIntent(bot: BotWorker, message: BotkitMessage): Promise<void> {
     const reply = engine.answerIntent(String(message.intent));
-    if (reply) await replyWith(bot, message, reply, engine.version, null);
-    else await say(bot, message, renderError('unknown-intent', MESSAGES.web.unknownIntent));
+    if (!reply) {
+      await say(bot, message, renderError('unknown-intent', MESSAGES.web.unknownIntent));
+      return;
+    }
+    const key = `web:${message.user}`;
+    const context = await conversations.load(key).catch(() => undefined);
+    conversations.save(key, afterChoice(context, reply)).catch((err: unknown) => logger.warn({ event: 'web_conversation_save_failed' }, err));
+    await replyWith(bot, message, reply, engine.version, null);
   }
 
   /** 👍/👎: one vote per answer id; a second vote on the same answer replaces the first. */

@@ -24,6 +24,18 @@ export const MAX_TOPIC = 12;
 
 export const emptyContext = (): ConversationContext => ({ turns: [], given: [] });
 
+/**
+ * The context after a reply the channel chose by intent (a "did you mean" or related-question button):
+ * the intent becomes the last topic; its topic words are read from the intent when a follow-up needs them.
+ */
+export function afterChoice(
+  context: ConversationContext | undefined,
+  reply: { kind: string; intent: string | null; source: { number: number } | null },
+): ConversationContext {
+  const answered = reply.kind === 'answer' && reply.intent !== null;
+  return withTurn(context ?? emptyContext(), { intent: answered ? reply.intent : null, sentence: answered ? (reply.source?.number ?? null) : null, topic: [] });
+}
+
 /** The context after one more turn. */
 export function withTurn(context: ConversationContext, turn: Turn): ConversationContext {
   const given = turn.intent && !context.given.includes(turn.intent) ? [...context.given, turn.intent].slice(-MAX_GIVEN) : context.given;

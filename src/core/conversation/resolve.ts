@@ -75,7 +75,10 @@ export function resolveTurn(text: string, context: ConversationContext | undefin
   const turns = context?.turns ?? [];
   // "it" refers to what was last answered: a turn without an answer ("what were their names?") or
   // off the topic ("what's the weather?") is not what a later "it" means.
-  const last = [...turns].reverse().find((t) => t.intent !== null) ?? turns[turns.length - 1];
+  const answered = [...turns].reverse().find((t) => t.intent !== null) ?? turns[turns.length - 1];
+  // A turn chosen by button carries only its intent: its topic is that intent's own way of asking.
+  const chosen = answered && answered.topic.length === 0 && answered.intent ? deps.byId.get(answered.intent) : undefined;
+  const last: Turn | undefined = chosen && answered ? { ...answered, topic: matcher.rank(chosen.questions[0] as string).topic } : answered;
   if (!context || !last || alone.smallTalk) return { kind: 'decision', decision: aloneDecision, ranking: alone, topic: own };
 
   const words = alone.words;

@@ -23,6 +23,15 @@ describe('the web chat holds a conversation per connection', () => {
     two.socket.close();
   });
 
+  it('takes a chip as a turn: a follow-up after it is read against the chosen answer', async () => {
+    const client = await openClient(chat.port);
+    client.send({ type: 'intent', intent: 'raid-announcement' });
+    expect(await client.next()).toMatchObject({ kind: 'answer', source: { number: 8 } });
+    client.send({ type: 'message', text: 'where was it?' });
+    expect(await client.next()).toMatchObject({ kind: 'answer', source: { number: 8 } });
+    client.socket.close();
+  });
+
   it('answers a two-part question in one frame, each part with its own source', async () => {
     const client = await openClient(chat.port);
     client.send({ type: 'message', text: 'who announced the raid and how many died?' });

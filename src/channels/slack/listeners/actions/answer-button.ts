@@ -1,5 +1,5 @@
 import { type AnswerOptions, type SlackDeps, answerChoice } from '../../answering.js';
-import { post } from '../../conversation.js';
+import { conversationKey, post } from '../../conversation.js';
 import { type ButtonArgs, EPHEMERAL, isEphemeral, respondWith, targetOf } from './respond.js';
 
 /** "Did you mean" and related-question buttons: answer the chosen intent. */
@@ -9,8 +9,15 @@ export function answerButton(deps: SlackDeps) {
     await ack();
     const user = body.user.id;
     const target = targetOf(body);
-    const options: AnswerOptions = { surface: 'button', user, echo: true, attribute: target !== null, share: target === null };
-    const { message } = answerChoice(deps, action.value ?? '', action.text?.text, options);
+    const options: AnswerOptions = {
+      surface: 'button',
+      user,
+      echo: true,
+      attribute: target !== null,
+      share: target === null,
+      ...(target ? { conversation: conversationKey(target) } : {}),
+    };
+    const { message } = await answerChoice(deps, action.value ?? '', action.text?.text, options);
     if (isEphemeral(body) || !target) {
       await respondWith(deps, args.respond, message, EPHEMERAL, { surface: 'button', user });
       return;

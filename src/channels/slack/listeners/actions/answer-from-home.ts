@@ -6,7 +6,7 @@ import type { ButtonArgs } from './respond.js';
 export function answerFromHome(deps: SlackDeps) {
   return async function answerFromHomeListener({ ack, body, action, client }: ButtonArgs): Promise<void> {
     await ack();
-    const { message } = answerChoice(deps, action.value ?? '', action.text?.text, { surface: 'home', user: body.user.id, echo: true });
+    const { message } = await answerChoice(deps, action.value ?? '', action.text?.text, { surface: 'home', user: body.user.id, echo: true });
     await post(client, deps.logger, { channel: body.user.id }, message, { surface: 'home' });
   };
 }
