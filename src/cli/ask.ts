@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { plainText } from '../channels/plain-text.js';
 import { InMemoryConversations } from '../core/conversation/memory.js';
 import { loadEngine } from '../core/engine.js';
 import type { Engine, Reply, Suggestion } from '../core/types.js';
@@ -64,7 +65,7 @@ function toResult(question: string, reply: Reply, engine: Engine): AskResult {
     confidence: reply.confidence,
     suggestions: reply.suggestions.map((s) => ({ ...s })),
     related: reply.related.map((s) => ({ ...s })),
-    reply: reply.text,
+    reply: plainText(reply, engine.article.sentences.length),
     ...(reply.parts ? { parts: reply.parts.map((part) => toResult(part.question, part, engine)) } : {}),
   };
 }
@@ -83,7 +84,7 @@ function formatReadable(reply: Reply, total: number): string {
     if (reply.related.length > 0) lines.push('', 'Related:', ...reply.related.map((r) => `  • ${r.question}`));
     lines.push('', `confidence ${reply.confidence.toFixed(2)} · intent ${reply.intent}`);
   } else {
-    lines.push(reply.text);
+    lines.push(plainText(reply, total));
     if (reply.kind !== 'chat') lines.push('', `(not answered from the article: ${reply.kind}, confidence ${reply.confidence.toFixed(2)})`);
   }
   return lines.join('\n');

@@ -17,7 +17,7 @@ function show(reply: Reply, total: number): string {
   const parts = reply.parts ?? [reply];
   for (const part of parts) {
     if (parts.length > 1) lines.push(`» ${part.question}`);
-    lines.push(part.message || part.text);
+    lines.push(part.message);
     if (part.kind === 'answer' && part.source)
       lines.push(`  “${part.source.sentence}”`, `  (sentence ${part.source.number} of ${total}, paragraph ${part.source.paragraph})`);
     else if (part.suggestions.length > 0) lines.push(...part.suggestions.map((s) => `  • ${s.question}`));

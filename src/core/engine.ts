@@ -53,7 +53,7 @@ export function createEngine(parts: EngineParts): InspectableEngine {
   const matcher = new Matcher(intents, normalizer, tuning);
   const maxChars = tuning.maxQuestionChars;
   const pool = examplePool(intents);
-  const replies = new ReplyBuilder(article, intents, spread(pool, 3), pool.map(suggestionFor));
+  const replies = new ReplyBuilder(intents, spread(pool, 3), pool.map(suggestionFor));
   const byId = new Map(intents.map((i) => [i.id, i]));
 
   const clean = (question: unknown): string | null => {

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../messages.js';
 import type { Decision } from './matching/decide.js';
-import type { Article, Intent, NoMatchReason, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
+import type { Intent, NoMatchReason, Reply, ReplyKind, SourceRef, Suggestion } from './types.js';
 
 export function suggestionFor(intent: Intent): Suggestion {
   return { intent: intent.id, question: intent.questions[0] as string };
@@ -11,14 +11,11 @@ export function sourceRef(intent: Intent): SourceRef | null {
   return s ? { sentence: s.text, number: s.number, paragraph: s.paragraph } : null;
 }
 
-const bullets = (items: readonly Suggestion[]): string => items.map((s) => `• ${s.question}`).join('\n');
-
 /** Builds replies; holds what every reply needs to know about the content. */
 export class ReplyBuilder {
   private readonly byId: ReadonlyMap<string, Intent>;
 
   constructor(
-    private readonly article: Article,
     intents: readonly Intent[],
     private readonly exampleList: readonly Suggestion[],
     /** Questions that answer from across the article, one or more per sentence: where varied examples come from. */
@@ -38,7 +35,6 @@ export class ReplyBuilder {
       confidence: 0,
       suggestions: [],
       related: [],
-      text: '',
       candidates: [],
       reason: null,
     };
@@ -51,8 +47,6 @@ export class ReplyBuilder {
       .map((id) => this.byId.get(id))
       .filter((i): i is Intent => i !== undefined)
       .map(suggestionFor);
-    const total = this.article.sentences.length;
-    const text = source ? `${intent.answer}\n\n“${source.sentence}” (${MESSAGES.sourceLabel(source.number, total)})` : intent.answer;
     return {
       ...this.base(intent.chat ? 'chat' : 'answer', question),
       intent: intent.id,
@@ -61,7 +55,6 @@ export class ReplyBuilder {
       source,
       confidence,
       related,
-      text,
       // Small talk still points somewhere useful.
       suggestions: intent.chat ? this.exampleList : [],
     };
@@ -78,7 +71,6 @@ export class ReplyBuilder {
           confidence: round(decision.best.score),
           suggestions,
           message: MESSAGES.unsure,
-          text: `${MESSAGES.unsure}\n${bullets(suggestions)}`,
         };
       }
       case 'no-match': {
@@ -96,7 +88,6 @@ export class ReplyBuilder {
           confidence: round(decision.best?.score ?? 0),
           suggestions,
           message: decline,
-          text: `${decline}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}`,
         };
       }
     }
@@ -118,7 +109,7 @@ export class ReplyBuilder {
   /** No answer, in words chosen by the caller ("The article doesn't say why."). */
   decline(question: string, message: string, reason: NoMatchReason): Reply {
     const suggestions = this.examplesFor(question);
-    return { ...this.base('no-match', question), reason, message, suggestions, text: `${message}\n${MESSAGES.tryAsking}\n${bullets(suggestions)}` };
+    return { ...this.base('no-match', question), reason, message, suggestions };
   }
 
   /** One reply for a question of several parts: each part's reply, and their messages together. */
@@ -135,7 +126,6 @@ export class ReplyBuilder {
       related: first.related,
       reason: answered.length > 0 ? null : first.reason,
       candidates: first.candidates,
-      text: parts.map((p) => p.text).join('\n\n'),
       parts,
     };
   }
@@ -145,7 +135,6 @@ export class ReplyBuilder {
       ...this.base('invalid', question),
       message,
       suggestions: this.exampleList,
-      text: `${message}\n${MESSAGES.tryAsking}\n${bullets(this.exampleList)}`,
     };
   }
 }

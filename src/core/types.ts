@@ -85,8 +85,6 @@ export interface Reply {
   suggestions: readonly Suggestion[];
   /** `answer`: related questions worth asking next. */
   related: readonly Suggestion[];
-  /** A plain-text rendering, what the bot would send where no richer format exists. */
-  text: string;
   /** The matcher's best few intents with their scores, best first: for logs, review and explanation. */
   candidates: readonly ScoredIntent[];
   /**

@@ -12,6 +12,6 @@ export function messageFor(reply: Omit<Reply, 'message'>): string {
     case 'no-match':
       return MESSAGES.notCovered;
     case 'invalid':
-      return reply.suggestions.length > 0 ? (reply.text.split('\n')[0] ?? reply.text) : reply.text;
+      return MESSAGES.empty;
   }
 }

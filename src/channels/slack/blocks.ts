@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Article, Reply, Suggestion } from '../../core/types.js';
 import { MESSAGES } from '../../messages.js';
+import { plainText } from '../plain-text.js';
 import { SLACK_MESSAGES } from './messages.js';
 import { escapeText, stripBidi, truncate } from './text.js';
 
@@ -120,7 +121,7 @@ function headingBlock(heading: RenderOptions['heading']): Block[] {
 }
 
 function answerBlocks(reply: Reply, options: RenderOptions): Block[] {
-  const blocks: Block[] = [section(escapeText(reply.answer ?? reply.text))];
+  const blocks: Block[] = [section(escapeText(reply.answer ?? reply.message))];
   const ref = reply.intent ? encodeAnswerRef({ intent: reply.intent, question: reply.question }) : null;
   if (reply.source) {
     const quote = escapeText(reply.source.sentence.replace(/\s+/g, ' ').trim());
@@ -156,7 +157,7 @@ function partsBlocks(reply: Reply, parts: readonly Reply[], options: RenderOptio
       blocks.push(section(`>${escapeText(part.source.sentence.replace(/\s+/g, ' ').trim())}`));
       blocks.push(context(`_${MESSAGES.sourceLabel(part.source.number, options.totalSentences)}_`));
     } else {
-      blocks.push(section(escapeText(part.message || firstLine(part.text))));
+      blocks.push(section(escapeText(part.message)));
     }
   });
   if (reply.intent) {
@@ -180,14 +181,15 @@ function suggestionBlocks(lead: string, suggestions: readonly Suggestion[], foll
   return blocks;
 }
 
-const firstLine = (text: string): string => text.split('\n').find((line) => line.trim() !== '') ?? text;
-
 /** A Reply of any kind as a Slack message. */
 export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
   const examples = reply.suggestions.length > 0 ? reply.suggestions : (options.examples ?? []);
   let body: Block[];
   if (reply.parts && reply.parts.length > 1)
-    return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...partsBlocks(reply, reply.parts, options)] });
+    return fitMessage({
+      text: escapeText(plainText(reply, options.totalSentences)),
+      blocks: [...headingBlock(options.heading), ...partsBlocks(reply, reply.parts, options)],
+    });
   switch (reply.kind) {
     case 'answer':
       body = answerBlocks(reply, options);
@@ -199,15 +201,15 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       body = suggestionBlocks(reply.message || MESSAGES.notCovered, examples.slice(0, 3), MESSAGES.tryAsking);
       break;
     case 'invalid':
-      body = suggestionBlocks(reply.message || firstLine(reply.text), examples.slice(0, 3), MESSAGES.tryAsking);
+      body = suggestionBlocks(reply.message, examples.slice(0, 3), MESSAGES.tryAsking);
       break;
     default:
       body =
         reply.suggestions.length > 0
-          ? suggestionBlocks(reply.answer ?? reply.text, reply.suggestions.slice(0, 3), MESSAGES.tryAsking)
-          : [section(escapeText(reply.answer ?? reply.text))];
+          ? suggestionBlocks(reply.answer ?? reply.message, reply.suggestions.slice(0, 3), MESSAGES.tryAsking)
+          : [section(escapeText(reply.answer ?? reply.message))];
   }
-  return fitMessage({ text: escapeText(reply.text), blocks: [...headingBlock(options.heading), ...body] });
+  return fitMessage({ text: escapeText(plainText(reply, options.totalSentences)), blocks: [...headingBlock(options.heading), ...body] });
 }
 
 /** The sentence's paragraph, with that sentence in bold. */

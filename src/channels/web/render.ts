@@ -67,7 +67,7 @@ export interface WebFeedbackAck {
 const chipsOf = (suggestions: readonly Suggestion[]): WebChip[] => suggestions.map(({ intent, question }) => ({ intent, question }));
 
 function leadText(reply: Reply): string {
-  return reply.message || reply.text;
+  return reply.message;
 }
 
 function chipsFor(reply: Reply): { chipsLabel: string | null; chips: WebChip[] } {

@@ -48,7 +48,6 @@ function reply(overrides: Partial<Reply>): Reply {
     confidence: 0.9,
     suggestions: [],
     related: suggestions.slice(0, 2),
-    text: 'The first & best.\n\n“First & foremost.” (sentence 1 of 15)',
     ...overrides,
   };
   return { ...base, message: overrides.message ?? messageFor(base) };
@@ -127,7 +126,7 @@ describe('renderReply within Block Kit limits', () => {
   const message = renderReply(
     reply({
       answer: huge,
-      text: 'y'.repeat(50_000),
+      message: 'y'.repeat(50_000),
       question: huge,
       source: { sentence: huge, number: 1, paragraph: 1 },
       related: Array.from({ length: 40 }, (_, i) => ({ intent: `i${i}`, question: `${'Long question '.repeat(10)}${i}` })),
@@ -169,7 +168,7 @@ describe('renderReply within Block Kit limits', () => {
 describe('renderReply for replies that are not answers', () => {
   it('clarify: "did you mean" with one button per choice', () => {
     const message = renderReply(
-      reply({ kind: 'clarify', intent: null, answer: null, source: null, related: [], suggestions: suggestions.slice(0, 3), text: MESSAGES.unsure }),
+      reply({ kind: 'clarify', intent: null, answer: null, source: null, related: [], suggestions: suggestions.slice(0, 3), message: MESSAGES.unsure }),
       { totalSentences: 15 },
     );
     expect(texts(message)[0]).toBe(MESSAGES.unsure);
@@ -177,7 +176,7 @@ describe('renderReply for replies that are not answers', () => {
   });
 
   it('no-match: what the article covers and exactly 3 examples', () => {
-    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions, text: 'x' }), {
+    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions }), {
       totalSentences: 15,
     });
     expect(texts(message)[0]).toBe(MESSAGES.notCovered);
@@ -185,18 +184,17 @@ describe('renderReply for replies that are not answers', () => {
   });
 
   it('no-match without suggestions falls back to the given examples', () => {
-    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions: [], text: 'x' }), {
+    const message = renderReply(reply({ kind: 'no-match', intent: null, answer: null, source: null, related: [], suggestions: [] }), {
       totalSentences: 15,
       examples: suggestions,
     });
     expect(actionIds(message)).toHaveLength(3);
   });
 
-  it('invalid: the first line of the engine text', () => {
-    const message = renderReply(
-      reply({ kind: 'invalid', intent: null, answer: null, source: null, related: [], suggestions, text: `${MESSAGES.empty}\nYou could ask:` }),
-      { totalSentences: 15 },
-    );
+  it("invalid: the engine's message", () => {
+    const message = renderReply(reply({ kind: 'invalid', intent: null, answer: null, source: null, related: [], suggestions, message: MESSAGES.empty }), {
+      totalSentences: 15,
+    });
     expect(texts(message)[0]).toBe(MESSAGES.empty);
   });
 });

@@ -69,7 +69,6 @@ function answerFor(question: string, i: Intent): Reply {
     confidence: 1,
     suggestions: [],
     related: EXAMPLES.filter((e) => e.intent !== i.id),
-    text: i.answer,
     candidates: [{ intent: i.id, score: 1 }],
     reason: null,
   };
@@ -101,7 +100,6 @@ export function fixtureEngine(): Engine {
         confidence: 0,
         suggestions: EXAMPLES,
         related: [],
-        text: 'not covered',
         candidates: [],
         reason: 'not-covered',
       };

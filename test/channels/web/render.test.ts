@@ -21,7 +21,6 @@ const reply = (overrides: Partial<Reply>): Reply => {
     confidence: 0,
     suggestions: [],
     related: [],
-    text: '',
     ...overrides,
   };
   return { ...base, message: overrides.message ?? messageFor(base) };
@@ -35,7 +34,6 @@ describe('render: an answer', () => {
     source: { sentence: 'Talks began in April.', number: 3, paragraph: 1 },
     confidence: 0.92,
     related: [EXAMPLES[1]!],
-    text: 'In April.\n\n“Talks began in April.” (sentence 3 of 15)',
   });
 
   it('shows the answer, its sentence labelled "sentence N of total", and related chips', () => {
@@ -61,27 +59,26 @@ describe('render: an answer', () => {
 
 describe('render: replies without an answer', () => {
   it('clarify: asks "did you mean" with the choices as chips, no extra label', () => {
-    const out = renderReply(reply({ kind: 'clarify', suggestions: EXAMPLES, text: `${MESSAGES.unsure}\n• a\n• b` }), 15);
+    const out = renderReply(reply({ kind: 'clarify', suggestions: EXAMPLES }), 15);
     expect(out).toMatchObject({ kind: 'clarify', text: MESSAGES.unsure, source: null, chipsLabel: null, chips: EXAMPLES });
   });
 
   it('no-match: says the article does not cover it and offers example chips', () => {
-    const out = renderReply(reply({ kind: 'no-match', suggestions: EXAMPLES, text: 'whatever the plain text says' }), 15);
+    const out = renderReply(reply({ kind: 'no-match', suggestions: EXAMPLES }), 15);
     expect(out).toMatchObject({ kind: 'no-match', text: MESSAGES.notCovered, chipsLabel: MESSAGES.tryAsking, chips: EXAMPLES });
   });
 
   it('invalid: keeps the reason line and turns the listed suggestions into chips', () => {
-    const text = `${MESSAGES.empty}\n${MESSAGES.tryAsking}\n• When did the talks begin?`;
-    const out = renderReply(reply({ kind: 'invalid', suggestions: EXAMPLES, text }), 15);
+    const out = renderReply(reply({ kind: 'invalid', suggestions: EXAMPLES, message: MESSAGES.empty }), 15);
     expect(out).toMatchObject({ kind: 'invalid', text: MESSAGES.empty, chipsLabel: MESSAGES.tryAsking, chips: EXAMPLES });
   });
 
-  it('invalid without suggestions: the whole text', () => {
-    expect(renderReply(reply({ kind: 'invalid', text: 'line one\nline two' }), 15).text).toBe('line one\nline two');
+  it('invalid without suggestions: the whole message', () => {
+    expect(renderReply(reply({ kind: 'invalid', message: 'line one\nline two' }), 15).text).toBe('line one\nline two');
   });
 
   it('chat: small talk answer, with examples when it has no related questions', () => {
-    const out = renderReply(reply({ kind: 'chat', answer: 'Hello!', suggestions: EXAMPLES, text: 'Hello!' }), 15);
+    const out = renderReply(reply({ kind: 'chat', answer: 'Hello!', suggestions: EXAMPLES }), 15);
     expect(out).toMatchObject({ kind: 'chat', text: 'Hello!', source: null, chipsLabel: MESSAGES.tryAsking, chips: EXAMPLES });
   });
 });
