@@ -32,16 +32,6 @@ export interface InspectableEngine extends Engine {
   explain(question: string, context?: ConversationContext): string[];
 }
 
-/** The first article intent of each sentence, in article order: where example questions come from. */
-function examplePool(intents: readonly Intent[]): Intent[] {
-  const firstPerSentence = new Map<number, Intent>();
-  for (const intent of intents) {
-    const n = intent.sentence?.number;
-    if (n !== undefined && !firstPerSentence.has(n)) firstPerSentence.set(n, intent);
-  }
-  return [...firstPerSentence.entries()].sort((x, y) => x[0] - y[0]).map(([, intent]) => intent);
-}
-
 /** `count` example questions spread evenly over the article, so they show how much it covers. */
 function spread(pool: readonly Intent[], count: number): Suggestion[] {
   const n = Math.min(Math.max(0, count), pool.length);
@@ -52,7 +42,8 @@ export function createEngine(parts: EngineParts): InspectableEngine {
   const { article, intents, normalizer, tuning } = parts;
   const matcher = new Matcher(intents, normalizer, tuning);
   const maxChars = tuning.maxQuestionChars;
-  const pool = examplePool(intents);
+  // Example questions come from the first intent of each sentence, so they show how much the article covers.
+  const pool = matcher.firstIntents;
   const replies = new ReplyBuilder(intents, spread(pool, 3), pool.map(suggestionFor));
   const byId = new Map(intents.map((i) => [i.id, i]));
 

@@ -94,6 +94,9 @@ export class Matcher {
   private readonly postings = new Map<string, number[]>();
   private readonly idf = new Map<string, number>();
   private readonly intentVocab: Set<string>[] = [];
+  private readonly vocabById = new Map<string, ReadonlySet<string>>();
+  /** The first article intent of each sentence, in article order: what stands for a sentence. */
+  readonly firstIntents: readonly Intent[];
   /** Question types each intent is asked with. */
   private readonly intentTypes: Set<QuestionType>[] = [];
   private readonly unknownWeight: number;
@@ -130,6 +133,7 @@ export class Matcher {
       add(intent.answer);
       if (intent.source) add(intent.source);
       this.intentVocab.push(vocab);
+      this.vocabById.set(intent.id, vocab);
       if (intent.chat) {
         for (const q of intent.questions) {
           const words = new Set(normalizer.meant(q).filter((w) => !SMALL_TALK_FILLER.has(w)));
@@ -141,6 +145,9 @@ export class Matcher {
       }
     });
     this.spelling = new SpellingCorrector({ known: surface, isStopWord: (w) => normalizer.isStopWord(w) }, tuning);
+    const firsts = new Map<number, Intent>();
+    for (const intent of intents) if (intent.sentence && !firsts.has(intent.sentence.number)) firsts.set(intent.sentence.number, intent);
+    this.firstIntents = [...firsts.entries()].sort((x, y) => x[0] - y[0]).map(([, intent]) => intent);
     const grounded = intents.flatMap((i) => (i.sentence ? [i.sentence] : []));
     this.lastSentence = Math.max(0, ...grounded.map((s) => s.number));
     this.lastParagraph = Math.max(0, ...grounded.map((s) => s.paragraph));
@@ -180,11 +187,7 @@ export class Matcher {
    */
   private pointedCandidates(pointer: TextPointer): Candidate[] {
     if (pointer.sentence === undefined && pointer.paragraph === undefined) return [];
-    const firsts = new Map<number, Intent>();
-    for (const intent of this.intents) if (intent.sentence && !firsts.has(intent.sentence.number)) firsts.set(intent.sentence.number, intent);
-    const pointed = [...firsts.values()]
-      .filter((i) => this.isPointedAt(i.sentence, pointer))
-      .sort((a, b) => (a.sentence?.number ?? 0) - (b.sentence?.number ?? 0));
+    const pointed = this.firstIntents.filter((i) => this.isPointedAt(i.sentence, pointer));
     const score = pointer.sentence !== undefined ? 1 : (this.tuning.clarify + this.tuning.answer) / 2;
     return pointed.map((intent) => ({
       intent,
@@ -203,8 +206,7 @@ export class Matcher {
 
   /** Whether an intent's vocabulary (examples, keywords, answer, source) has this token. */
   explains(intent: Intent, token: string): boolean {
-    const i = this.intents.indexOf(intent);
-    return i >= 0 && (this.intentVocab[i] as Set<string>).has(token);
+    return this.vocabById.get(intent.id)?.has(token) === true;
   }
 
   /** Whether any intent uses this token. */
