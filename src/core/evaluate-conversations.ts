@@ -1,5 +1,5 @@
 import type { ConversationContext } from './conversation/context.js';
-import { type Expected, type LabelContext, outcomeOf, parseExpected, type PredictedKind } from './evaluate.js';
+import { type Expected, expectedAt, type LabelContext, labelledRows, outcomeOf, type PredictedKind } from './evaluate.js';
 import type { Engine, Reply } from './types.js';
 
 /**
@@ -23,25 +23,9 @@ export interface TwoPartQuestion {
   line: number;
 }
 
-const rows = (tsv: string, columns: number, file: string): { cells: string[]; line: number }[] =>
-  tsv.split(/\r?\n/).flatMap((raw, i) => {
-    if (raw.trim() === '' || raw.startsWith('#')) return [];
-    const cells = raw.split('\t');
-    if (cells.length !== columns || cells.some((c) => c.trim() === '')) throw new Error(`${file}:${i + 1}: expected ${columns} tab-separated columns`);
-    return [{ cells: cells.map((c) => c.trim()), line: i + 1 }];
-  });
-
-const labelled = (label: string, context: LabelContext, file: string, line: number): Expected => {
-  try {
-    return parseExpected(label, context);
-  } catch (err) {
-    throw new Error(`${file}:${line}: ${(err as Error).message}`);
-  }
-};
-
 export function parseConversations(tsv: string, context: LabelContext, file = 'conversations.tsv'): LabelledConversation[] {
   const out: LabelledConversation[] = [];
-  for (const { cells, line } of rows(tsv, 3, file)) {
+  for (const { cells, line } of labelledRows(tsv, 3, file, 'CONVERSATION<TAB>EXPECTED<TAB>QUESTION')) {
     const [id, label, question] = cells as [string, string, string];
     let conversation = out[out.length - 1];
     if (!conversation || conversation.id !== id) {
@@ -49,15 +33,15 @@ export function parseConversations(tsv: string, context: LabelContext, file = 'c
       conversation = { id, turns: [] };
       out.push(conversation);
     }
-    conversation.turns.push({ expected: labelled(label, context, file, line), question, line });
+    conversation.turns.push({ expected: expectedAt(label, context, file, line), question, line });
   }
   return out;
 }
 
 export function parseTwoPart(tsv: string, context: LabelContext, file = 'two-part.tsv'): TwoPartQuestion[] {
-  return rows(tsv, 2, file).map(({ cells, line }) => {
+  return labelledRows(tsv, 2, file, 'EXPECTED + EXPECTED<TAB>QUESTION').map(({ cells, line }) => {
     const [labels, question] = cells as [string, string];
-    return { parts: labels.split(' + ').map((l) => labelled(l, context, file, line)), question, line };
+    return { parts: labels.split(' + ').map((l) => expectedAt(l, context, file, line)), question, line };
   });
 }
 

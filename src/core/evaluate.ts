@@ -55,24 +55,36 @@ export function parseExpected(label: string, context: LabelContext): Expected {
   return { kind: 'article', sentences: [...sentences].sort((a, b) => a - b), intents: [...intents], label: l };
 }
 
+/**
+ * The rows of a labelled TSV file: blank lines and `#` comments skipped, every cell present and
+ * trimmed. `format` names the columns in the error that points at a malformed line.
+ */
+export function labelledRows(tsv: string, columns: number, file: string, format: string): { cells: string[]; line: number }[] {
+  return tsv.split(/\r?\n/).flatMap((raw, i) => {
+    if (raw.trim() === '' || raw.startsWith('#')) return [];
+    const cells = raw.split('\t');
+    if (cells.length !== columns || cells.some((c) => c.trim() === '')) throw new Error(`${file}:${i + 1}: expected ${format}`);
+    return [{ cells: cells.map((c) => c.trim()), line: i + 1 }];
+  });
+}
+
+/** One label of a file, resolved; an error names its file and line. */
+export function expectedAt(label: string, context: LabelContext, file: string, line: number): Expected {
+  try {
+    return parseExpected(label, context);
+  } catch (err) {
+    throw new Error(`${file}:${line}: ${(err as Error).message}`);
+  }
+}
+
 /** Parse `EXPECTED<TAB>QUESTION` lines; blank lines and `#` comments are skipped. Errors name file:line. */
 export function parseLabelled(tsv: string, context: LabelContext, file = 'questions.tsv'): LabelledQuestion[] {
-  const out: LabelledQuestion[] = [];
-  tsv.split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === '' || raw.startsWith('#')) return;
-    const [label, question, extra] = raw.split('\t');
-    if (label === undefined || question === undefined || extra !== undefined || question.trim() === '') {
-      throw new Error(`${file}:${i + 1}: expected EXPECTED<TAB>QUESTION`);
-    }
-    let expected: Expected;
-    try {
-      expected = parseExpected(label, context);
-    } catch (err) {
-      throw new Error(`${file}:${i + 1}: ${(err as Error).message}`);
-    }
-    out.push({ expected, question: question.trim(), file, line: i + 1 });
-  });
-  return out;
+  return labelledRows(tsv, 2, file, 'EXPECTED<TAB>QUESTION').map(({ cells: [label, question], line }) => ({
+    expected: expectedAt(label as string, context, file, line),
+    question: question as string,
+    file,
+    line,
+  }));
 }
 
 export type Outcome = 'correct' | 'wrong' | 'abstained';
